@@ -1,0 +1,180 @@
+"""The `kaohe` command: Chinese help and messages, exit codes 0 / 1 (data) / 2 (scheme) / 3 (internal).
+
+No Python traceback reaches the user: unexpected errors are written to output/logs/ and summarised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .issues import ERROR
+from .run import EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, LockedError, RunOutcome, count_by_severity, run_assessment
+from .scheme import SchemeError
+
+# click's own words, in Chinese (it has no zh locale of its own).
+_CLICK_WORDS = {
+    "Usage:": "用法：",
+    "Options:": "选项：",
+    "Commands:": "命令：",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "[OPTIONS]": "[选项]",
+    "COMMAND [ARGS]...": "命令 [参数]...",
+}
+
+
+def _zh(text: str) -> str:
+    for en, zh in _CLICK_WORDS.items():
+        text = text.replace(en, zh)
+    return text
+
+
+class ZhCommand(click.Command):
+    def get_help(self, ctx):
+        return _zh(super().get_help(ctx))
+
+    def get_usage(self, ctx):
+        return _zh(super().get_usage(ctx))
+
+
+class ZhGroup(click.Group):
+    command_class = ZhCommand
+
+    def get_help(self, ctx):
+        return _zh(super().get_help(ctx))
+
+    def get_usage(self, ctx):
+        return _zh(super().get_usage(ctx))
+
+
+def _echo(text: str = "", err: bool = False) -> None:
+    click.echo(text, err=err)
+
+
+@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", message="kaohe %(version)s")
+def cli():
+    """kaohe 考核：把各部门报送的报表算成考核结果。
+
+    \b
+    常用命令：
+      kaohe run [文件夹]     读取报表、计分、排名、评奖，生成汇总表和分析报告
+      kaohe check [文件夹]   只检查报表数据，不计分
+    文件夹默认为当前目录，须包含 config.toml（考核方案）和 input/（报表）。
+    退出码：0 成功，1 数据有错误，2 考核方案有错误，3 程序内部错误。
+    """
+
+
+def _folder(folder: str) -> Path:
+    path = Path(folder)
+    if not path.is_dir():
+        _echo(f"错误：考核文件夹“{folder}”不存在", err=True)
+        sys.exit(EXIT_SCHEME)
+    return path
+
+
+def _print_issues(outcome: RunOutcome, limit: int = 50) -> None:
+    if not outcome.issues:
+        _echo("数据检查：未发现问题。")
+        return
+    counts = count_by_severity(outcome.issues)
+    _echo("数据检查：" + "，".join(f"{k} {v} 条" for k, v in counts.items()))
+    by_file: dict[str, list] = {}
+    for issue in outcome.issues:
+        by_file.setdefault(issue.file or "（全部报表）", []).append(issue)
+    shown = 0
+    for file, items in by_file.items():
+        _echo(f"  {file}")
+        for issue in items:
+            if shown >= limit:
+                break
+            _echo(f"    {issue.text()}")
+            shown += 1
+    if len(outcome.issues) > shown:
+        _echo(f"  ……另有 {len(outcome.issues) - shown} 条，详见 output/数据问题.csv")
+
+
+def _print_summary(outcome: RunOutcome) -> None:
+    results = outcome.results
+    precision = results["assessment"]["precision"]
+    _echo(f"\n{results['assessment']['title']}：{len(results['units'])} 个单位已完成计分。")
+    for u in results["units"][:5]:
+        mark = "（一票否决）" if u["vetoed"] else ""
+        awards = f"  {'、'.join(u['awards'])}" if u["awards"] else ""
+        _echo(f"  第{u['rank']}名  {u['unit']}  {u['total']:.{precision}f}  {u['grade']}{mark}{awards}")
+    _echo("\n输出文件：")
+    for path in outcome.outputs:
+        _echo(f"  {path}")
+
+
+def _guarded(folder: str, check_only: bool) -> None:
+    path = _folder(folder)
+    try:
+        outcome = run_assessment(path, check_only=check_only, progress=lambda f: _echo(f"读取 {f}", err=True))
+    except SchemeError as exc:
+        _echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_SCHEME)
+    except LockedError as exc:
+        _echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_SCHEME)
+    except Exception:  # noqa: BLE001 - the last guard: log it, never show a traceback
+        log = _log_crash(path)
+        _echo(f"错误：程序内部错误，运行已中止，原有输出文件未受影响。详细信息已记录到 {log}，请将该文件发送给技术支持。", err=True)
+        sys.exit(EXIT_INTERNAL)
+    _print_issues(outcome)
+    if outcome.exit_code == EXIT_DATA:
+        _echo(f"\n报表中有{ERROR}，未进行计分。请按上面的提示修改报表后重新运行。问题清单：output/数据问题.csv", err=True)
+        sys.exit(EXIT_DATA)
+    if check_only:
+        _echo("\n检查完成：报表可以计分。")
+        return
+    _print_summary(outcome)
+
+
+def _log_crash(folder: Path) -> Path:
+    logs = folder / "output" / "logs"
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"error-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        return log
+    except OSError:
+        return Path("（无法写入日志）")
+
+
+@cli.command("run")
+@click.argument("folder", default=".", metavar="[文件夹]")
+def run_cmd(folder):
+    """读取报表、计分、排名、评奖，生成汇总表、分析报告和 results.json。"""
+    _guarded(folder, check_only=False)
+
+
+@cli.command("check")
+@click.argument("folder", default=".", metavar="[文件夹]")
+def check_cmd(folder):
+    """只检查报表数据（单位名称、数值、缺报等），不计分。问题清单写入 output/数据问题.csv。"""
+    _guarded(folder, check_only=True)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False, prog_name="kaohe")
+    except click.exceptions.NoSuchOption as exc:
+        _echo(f"错误：没有选项 {exc.option_name}。运行 kaohe --help 查看用法。", err=True)
+        sys.exit(EXIT_SCHEME)
+    except click.exceptions.UsageError as exc:
+        _echo(f"错误：命令用法不正确（{exc.format_message()}）。运行 kaohe --help 查看用法。", err=True)
+        sys.exit(EXIT_SCHEME)
+    except click.exceptions.Abort:
+        _echo("已取消。", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

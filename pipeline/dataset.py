@@ -1,0 +1,37 @@
+"""The normalized data handed from normalize to score: the long value table, survey tallies, registers.
+
+Its own module so that the stages depend on it, not on each other (data flows one way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+VALUE_COLUMNS = ["unit", "indicator", "period", "value", "target", "source", "target_source"]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Per-question answer counts of one respondent category in one round for one unit."""
+
+    unit: str
+    round: str
+    category: str
+    question: str
+    counts: dict[str, int]  # choice -> respondents, known answers only
+    unknown: int = 0
+    source: str = ""
+
+
+@dataclass
+class Dataset:
+    values: pd.DataFrame  # long table: VALUE_COLUMNS; value/target are Decimal or None
+    tallies: list[Tally] = field(default_factory=list)
+    adjustments: list[dict] = field(default_factory=list)  # unit, kind, value (Decimal >= 0), reason, department, source
+    vetoes: list[dict] = field(default_factory=list)  # unit, item, department, reason, source
+    history: dict[str, dict] = field(default_factory=dict)  # unit -> {"rank": int, "total": Decimal|None, "source"}
+    issues: list = field(default_factory=list)  # list[Issue]
+    files: list = field(default_factory=list)  # list[InputFile]

@@ -1,0 +1,144 @@
+"""Ingest stage: find the returns in `input/`, read them, and lift their tables into raw rows.
+
+Nothing here interprets values (numbers, unit names): that is normalize's job, which knows the scheme's
+aliases and rules. Ingest only says where each cell came from. Files are read, never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..issues import Issue
+from ..scheme import Scheme
+from .layout import Table, data_rows, locate_table, suggest
+from .reader import ReadError, Sheet, cell_name, read_workbook
+
+SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+@dataclass(frozen=True)
+class RawCell:
+    file: str
+    sheet: str
+    row: int
+    col: int
+    value: object
+    percent: bool = False
+    formula: str | None = None
+
+    @property
+    def cell(self) -> str:
+        return cell_name(self.row, self.col)
+
+    @property
+    def source(self) -> str:
+        return f"{self.file} › {self.sheet}!{self.cell}"
+
+    def where(self) -> dict:
+        """Position fields for an Issue."""
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell}
+
+
+@dataclass
+class Row:
+    """One data row of a return: the unit as written and its cells by role."""
+
+    kind: str
+    unit: RawCell
+    fields: dict[str, RawCell]
+
+
+@dataclass
+class InputFile:
+    path: str  # relative to input/
+    sha256: str
+    kinds: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    files: list[InputFile] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def discover(input_dir: Path) -> tuple[list[Path], list[Path]]:
+    """(returns to read, files ignored) under input/, recursively, in a stable order.
+
+    Office lock files (~$x.xlsx) and hidden files/folders are skipped silently: they are never returns.
+    """
+    wanted, ignored = [], []
+    for path in sorted(input_dir.rglob("*")):
+        rel = path.relative_to(input_dir)
+        if any(part.startswith((".", "~$")) for part in rel.parts):
+            continue
+        if not path.is_file():
+            continue
+        (wanted if path.suffix.lower() in SUPPORTED else ignored).append(path)
+    return wanted, ignored
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _raw(sheet: Sheet, rel: str, r: int, c: int) -> RawCell:
+    return RawCell(rel, sheet.name, r, c, sheet.value(r, c), (r, c) in sheet.percent, sheet.formulas.get((r, c)))
+
+
+def extract(sheet: Sheet, table: Table, rel: str) -> list[Row]:
+    rows = []
+    for r, _ in data_rows(sheet, table):
+        fields = {role: _raw(sheet, rel, r, c) for c, role in table.columns.items()}
+        rows.append(Row(table.kind, _raw(sheet, rel, r, table.unit_col), fields))
+    return rows
+
+
+def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None = None) -> IngestResult:
+    input_dir = Path(folder) / "input"
+    result = IngestResult()
+    if not input_dir.is_dir():
+        return result
+    paths, ignored = discover(input_dir)
+    for path in ignored:
+        result.issues.append(Issue("ignored-file", file=str(path.relative_to(input_dir))))
+    seen_hashes: dict[str, str] = {}
+    indicator_names = [i.name for i in scheme.indicators]
+    for path in paths:
+        rel = str(path.relative_to(input_dir))
+        if progress:
+            progress(rel)
+        digest = _sha256(path)
+        if digest in seen_hashes:
+            result.issues.append(Issue("duplicate-file", file=rel, params={"other": seen_hashes[digest]}))
+            continue
+        seen_hashes[digest] = rel
+        info = InputFile(rel, digest)
+        result.files.append(info)
+        try:
+            sheets = read_workbook(path)
+        except ReadError as exc:
+            result.issues.append(Issue(exc.code, file=rel, params={"reason": exc.reason}))
+            continue
+        for sheet in sheets:
+            table = locate_table(sheet, scheme)
+            if table is None:
+                if sheet.cells:
+                    code = "unrecognised-file" if len(sheets) == 1 else "unrecognised-sheet"
+                    result.issues.append(Issue(code, file=rel, sheet=sheet.name))
+                continue
+            info.kinds.append(table.kind)
+            for col, text in table.unknown_columns.items():
+                result.issues.append(
+                    Issue("unknown-column", file=rel, sheet=sheet.name, cell=cell_name(table.header_rows[0], col),
+                          params={"name": text, "hint": suggest(text.split("/")[0], indicator_names)})
+                )
+            result.rows.extend(extract(sheet, table, rel))
+    return result

@@ -1,0 +1,185 @@
+"""Find the table inside a returned sheet and say what kind of return it is.
+
+Real returns carry title rows, 填报单位/日期 lines, merged multi-row headers, notes and signature rows. We find
+the header row by its unit column (乡镇名称, 单位, …), take the header block down to the end of that cell's
+merged range, join each column's header texts ("地区生产总值增长率（%）/完成值"), and classify the sheet by
+what its columns say. Data rows are the rows below whose unit cell holds text that is not a total or a note.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..numbers import normalize_text
+from ..scheme import Scheme
+from .reader import Sheet
+
+UNIT_HEADER = re.compile(r"^(被考核|参评|考核)?(乡镇|乡镇街道|乡镇\(街道\)|单位|村|村居|村\(社区\)|部门|街道|乡镇名称|单位名称|村名)(名称)?$")
+HEADER_SCAN_ROWS = 20
+SKIP_ROW = re.compile(r"^(合计|小计|总计|平均|全县|全区|全市|备注|注[:：]|说明|填表|审核|制表|联系|负责人|单位负责人)")
+BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
+
+# Column roles for the non-indicator returns: role -> accepted header texts (normalised, brackets removed).
+ROLE_HEADERS = {
+    "round": ("评议轮次", "轮次", "评议阶段", "阶段"),
+    "category": ("评议群体", "群体", "评议对象类别", "参评群体", "评议类别"),
+    "question": ("评议题目", "题目", "评议内容", "评议项目", "问题"),
+    "kind": ("加减分类别", "加减分项目", "类别", "项目", "加减分类型"),
+    "value": ("分值", "加减分值", "分数", "加减分"),
+    "reason": ("事由", "加减分事由", "否决原因", "原因", "情况说明"),
+    "department": ("认定部门", "部门", "认定单位", "责任部门"),
+    "item": ("否决事项", "事项", "否决项目"),
+    "rank": ("名次", "排名", "总名次", "综合排名"),
+    "total": ("总分", "得分", "综合得分"),
+    "grade": ("等次", "等级"),
+}
+TARGET_LABELS = {"目标值", "目标", "计划值", "计划", "任务数", "目标任务", "年度目标", "目标数", "计划数"}
+IGNORED_HEADERS = ("序号", "备注", "说明", "编号")
+
+
+@dataclass
+class Table:
+    """A located table: where its header is and what each column holds."""
+
+    kind: str  # indicators | survey | adjustments | veto | history
+    header_rows: tuple[int, int]
+    unit_col: int
+    columns: dict[int, str] = field(default_factory=dict)  # col -> role ("A1", "A1:target", "round", "满意", ...)
+    unknown_columns: dict[int, str] = field(default_factory=dict)  # col -> header text we could not map
+    title: str = ""
+
+
+def clean_header(text) -> str:
+    return BRACKETS.sub("", normalize_text(text)) if text is not None else ""
+
+
+def column_labels(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
+    """Distinct header texts per column over the header block (merged cells already filled)."""
+    labels: dict[int, list[str]] = {}
+    for (r, c), v in sorted(sheet.cells.items()):
+        if first <= r <= last and v is not None and str(v).strip():
+            parts = labels.setdefault(c, [])
+            t = normalize_text(v)
+            if t not in parts:
+                parts.append(t)
+    return labels
+
+
+def find_header(sheet: Sheet) -> tuple[int, int, int] | None:
+    """(first header row, last header row, unit column) or None."""
+    merged_height = {(r0, c0): r1 for r0, c0, r1, _ in sheet.merged}
+    for r in range(1, min(sheet.max_row, HEADER_SCAN_ROWS) + 1):
+        for c in range(1, sheet.max_col + 1):
+            v = sheet.value(r, c)
+            if isinstance(v, str) and UNIT_HEADER.match(clean_header(v)):
+                last = merged_height.get((r, c), r)
+                # An unmerged unit header may still sit over a two-row header (sub-labels in the next row).
+                if last == r and any(
+                    isinstance(sheet.value(r + 1, cc), str) and clean_header(sheet.value(r + 1, cc)) in ("完成值", "目标值", "实际值", "计划值")
+                    for cc in range(1, sheet.max_col + 1)
+                ):
+                    last = r + 1
+                return r, last, c
+    return None
+
+
+def _title(sheet: Sheet, header_row: int) -> str:
+    texts = [str(sheet.value(r, c)) for r in range(1, header_row) for c in range(1, sheet.max_col + 1) if sheet.value(r, c)]
+    return " ".join(texts)
+
+
+def _match_role(parts: list[str]) -> str | None:
+    cleaned = [clean_header(p) for p in parts]
+    for role, names in ROLE_HEADERS.items():
+        if any(p in names for p in cleaned):
+            return role
+    return None
+
+
+def _indicator_names(scheme: Scheme) -> list[tuple[str, str]]:
+    """(normalised name, indicator id), longest first so the most specific name wins."""
+    names = []
+    for ind in scheme.indicators:
+        for n in (ind.name, f"{ind.id}{ind.name}", ind.id, *ind.aliases):
+            names.append((normalize_text(n), ind.id))
+    return sorted(names, key=lambda x: -len(x[0]))
+
+
+def match_indicator(parts: list[str], names: list[tuple[str, str]]) -> str | None:
+    cleaned = [clean_header(p) for p in parts]
+    for name, ind_id in names:  # exact first
+        if name in cleaned:
+            return ind_id
+    for name, ind_id in names:  # then containment, for headers like "1.地区生产总值增长率" or "A1.地区…"
+        if len(name) >= 4 and any(name in p for p in cleaned):
+            return ind_id
+    return None
+
+
+def suggest(text: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.5)
+    return f"，是否为“{close[0]}”？" if close else ""
+
+
+def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
+    found = find_header(sheet)
+    if found is None:
+        return None
+    first, last, unit_col = found
+    filled = sheet.filled()
+    labels = column_labels(filled, first, last)
+    title = _title(sheet, first)
+    all_text = " ".join(p for parts in labels.values() for p in parts)
+    choices = set(scheme.survey.choices) | {scheme.survey.unknown} if scheme.survey else set()
+    names = _indicator_names(scheme)
+
+    columns: dict[int, str] = {}
+    unknown: dict[int, str] = {}
+    if "否决" in all_text or "否决" in title:
+        kind = "veto"
+    elif "加减分" in all_text or "加减分" in title:
+        kind = "adjustments"
+    elif choices and sum(1 for parts in labels.values() if clean_header(parts[-1]) in choices) >= 2:
+        kind = "survey"
+    else:
+        kind = "indicators"
+    for col, parts in sorted(labels.items()):
+        if col == unit_col:
+            continue
+        if kind == "survey" and clean_header(parts[-1]) in choices:
+            columns[col] = clean_header(parts[-1])
+            continue
+        if kind == "indicators":
+            ind_id = match_indicator(parts, names)
+            if ind_id:
+                is_target = any(clean_header(p) in TARGET_LABELS for p in parts)
+                columns[col] = f"{ind_id}:target" if is_target else ind_id
+                continue
+        role = _match_role(parts)
+        if role and not (kind == "indicators" and role not in ("rank", "total", "grade")):
+            columns[col] = role
+        elif not any(clean_header(p) in IGNORED_HEADERS for p in parts):
+            unknown[col] = "/".join(parts)
+    if kind == "indicators" and not any(":" not in r and r not in ROLE_HEADERS for r in columns.values()):
+        if "rank" in columns.values():
+            kind = "history"
+            unknown = {}
+        else:
+            return None
+    if kind == "indicators":
+        columns = {c: r for c, r in columns.items() if r not in ROLE_HEADERS}
+    return Table(kind, (first, last), unit_col, columns, unknown, title)
+
+
+def data_rows(sheet: Sheet, table: Table):
+    """Yield (row, unit text) for rows that hold a unit below the header."""
+    for r in range(table.header_rows[1] + 1, sheet.max_row + 1):
+        v = sheet.value(r, table.unit_col)
+        if v is None:
+            continue
+        text = normalize_text(v)
+        if not text or SKIP_ROW.match(text):
+            continue
+        yield r, str(v)

@@ -1,0 +1,107 @@
+"""Data issues: typed problems found in inputs, each with a stable code and a Chinese message template.
+
+Modelled on frictionless-py's errors: a catalogue of issue types (code, severity, template), and an
+`Issue` instance that carries the position (file › sheet › cell) and the context (unit, indicator).
+Every stage appends issues to a list instead of raising, so one bad file never hides the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "错误"
+WARNING = "警告"
+INFO = "提示"
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    severity: str
+    template: str  # str.format template; named fields come from Issue.params
+
+
+# The catalogue. Codes are stable (used in CSV output and tests); templates are the user's text.
+CATALOGUE: dict[str, IssueType] = {
+    t.code: t
+    for t in [
+        IssueType("not-a-number", ERROR, "“{text}”不是有效数字"),
+        IssueType("missing-value", ERROR, "缺少数据"),
+        IssueType("out-of-range", ERROR, "数值 {value} 超出允许范围 [{low}, {high}]"),
+        IssueType("negative-value", ERROR, "数值 {value} 不能为负数"),
+        IssueType("unknown-unit", ERROR, "未知单位“{name}”{hint}"),
+        IssueType("unknown-column", WARNING, "无法识别的列“{name}”，已忽略{hint}"),
+        IssueType("unknown-choice", ERROR, "“{text}”不是有效选项（可选：{choices}）"),
+        IssueType("conflict", ERROR, "与 {other} 的数值不一致（{value} ≠ {other_value}）"),
+        IssueType("duplicate", WARNING, "与 {other} 重复，已按一次计入"),
+        IssueType("duplicate-file", WARNING, "与 {other} 内容完全相同，已按一个文件处理"),
+        IssueType("missing-return", ERROR, "缺少“{source}”报送的报表（应含指标：{indicators}）"),
+        IssueType("missing-unit", ERROR, "报表中缺少单位“{unit}”的数据"),
+        IssueType("formula-no-value", ERROR, "公式 {formula} 没有计算结果（文件未经 Excel 重新计算保存），请打开文件重新计算后保存"),
+        IssueType("formula-zero", ERROR, "公式 {formula} 的缓存值为 0，文件可能由程序生成且未经 Excel 计算保存，不能作为数据；请打开文件重新计算后保存"),
+        IssueType("unreadable-file", ERROR, "无法读取文件：{reason}"),
+        IssueType("unrecognised-file", WARNING, "无法识别的报表（未找到单位列或指标列），已跳过"),
+        IssueType("unrecognised-sheet", INFO, "工作表未包含考核数据，已跳过"),
+        IssueType("unknown-adjustment", ERROR, "未知的加减分类别“{name}”（方案中有：{choices}）"),
+        IssueType("missing-survey", ERROR, "缺少单位“{unit}”的公众评议数据"),
+        IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
+        IssueType("missing-target", ERROR, "缺少目标值"),
+        IssueType("ignored-file", INFO, "不是受支持的报表格式，已忽略"),
+        IssueType("file-too-large", ERROR, "文件过大或压缩比异常（{reason}），已拒绝读取"),
+    ]
+}
+
+
+@dataclass
+class Issue:
+    code: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    unit: str = ""
+    indicator: str = ""  # "A1 地区生产总值增长率" (id and name), for the reader
+    params: dict = field(default_factory=dict)
+
+    @property
+    def type(self) -> IssueType:
+        return CATALOGUE[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.type.severity
+
+    @property
+    def message(self) -> str:
+        return self.type.template.format(**self.params)
+
+    @property
+    def position(self) -> str:
+        """`统计局.xlsx › 数据表!D7` — as much of it as is known."""
+        where = self.file
+        if self.sheet:
+            where += f" › {self.sheet}"
+            if self.cell:
+                where += f"!{self.cell}"
+        return where
+
+    def text(self) -> str:
+        """The one-line Chinese form shown to users.
+
+        `[错误] 统计局.xlsx › 数据表!D7：“12..5”不是有效数字（城关镇 · A1 地区生产总值增长率）`
+        """
+        context = " · ".join(x for x in (self.unit, self.indicator) if x)
+        head = f"[{self.severity}] "
+        if self.position:
+            head += f"{self.position}："
+        return head + self.message + (f"（{context}）" if context else "")
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if k != "params"}
+        d["severity"] = self.severity
+        d["message"] = self.message
+        d["text"] = self.text()
+        return d
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(i.severity == ERROR for i in issues)

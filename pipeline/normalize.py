@@ -1,0 +1,260 @@
+"""Normalize stage: raw rows -> one validated long table, plus the registers, with every problem as an Issue.
+
+Here unit names are resolved (aliases, stray spaces, full-width characters), numbers parsed, formula cells
+checked, duplicates and conflicts across files found, and the scheme's completeness rules applied (every
+department's return present, every unit reported). The long table keeps each value's source cell, so any
+score can be traced back to `file › sheet!cell`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+
+import pandas as pd
+
+from .ingest import IngestResult, RawCell, Row
+from .issues import Issue
+from .numbers import NotANumber, normalize_text, parse_number
+from .scheme import Scheme
+from .dataset import VALUE_COLUMNS, Dataset, Tally
+
+class UnitResolver:
+    """Maps what a return says ("城关", "南河镇 ", "城关镇") to the scheme's unit name."""
+
+    def __init__(self, scheme: Scheme):
+        self.names: dict[str, str] = {}
+        for u in scheme.units:
+            for n in (u.name, *u.aliases):
+                self.names[normalize_text(n)] = u.name
+        self.choices = list(self.names)
+
+    def resolve(self, text) -> str | None:
+        return self.names.get(normalize_text(text))
+
+    def hint(self, text) -> str:
+        close = difflib.get_close_matches(normalize_text(text), self.choices, n=1, cutoff=0.4)
+        return f"，是否为“{self.names[close[0]]}”？" if close else "（方案中没有该单位）"
+
+
+class _Normalizer:
+    def __init__(self, scheme: Scheme, ingested: IngestResult):
+        self.scheme = scheme
+        self.units = UnitResolver(scheme)
+        self.ingested = ingested
+        self.issues: list[Issue] = list(ingested.issues)
+        self.indicators = {i.id: i for i in scheme.indicators}
+        self.failed: set[tuple[str, str, str]] = set()  # (unit, indicator, part) whose cell was unreadable
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def issue(self, code: str, cell: RawCell | None = None, unit: str = "", indicator: str = "", **params):
+        where = cell.where() if cell else {}
+        self.issues.append(Issue(code, unit=unit, indicator=indicator, params=params, **where))
+
+    def number(self, cell: RawCell, unit: str = "", indicator: str = "") -> tuple[bool, Decimal | None]:
+        """(ok, value): ok is False when the cell holds something that is not a number (reported)."""
+        if cell.formula is not None and (cell.value is None or cell.value == 0):
+            # A program-written file never recalculated: no cached value, or a placeholder 0 (SPEC §7 trap).
+            self.issue("formula-no-value" if cell.value is None else "formula-zero", cell, unit, indicator,
+                       formula=cell.formula)
+            return False, None
+        try:
+            return True, parse_number(cell.value, cell.percent)
+        except NotANumber:
+            self.issue("not-a-number", cell, unit, indicator, text=str(cell.value))
+            return False, None
+
+    def unit_of(self, row: Row) -> str | None:
+        name = self.units.resolve(row.unit.value)
+        if name is None:
+            self.issue("unknown-unit", row.unit, name=str(row.unit.value).strip(), hint=self.units.hint(row.unit.value))
+        return name
+
+    @staticmethod
+    def text(row: Row, role: str) -> str:
+        cell = row.fields.get(role)
+        return "" if cell is None or cell.value is None else str(cell.value).strip()
+
+    # -- indicator returns ---------------------------------------------------------------------------
+    def indicator_values(self) -> pd.DataFrame:
+        found: dict[tuple[str, str, str], tuple[Decimal | None, RawCell]] = {}
+        for row in self.ingested.rows:
+            if row.kind != "indicators":
+                continue
+            unit = self.unit_of(row)
+            if unit is None:
+                continue
+            for role, cell in row.fields.items():
+                ind_id, _, part = role.partition(":")
+                part = part or "value"
+                ind = self.indicators[ind_id]
+                ok, value = self.number(cell, unit, ind.label)
+                key = (unit, ind_id, part)
+                if not ok:
+                    self.failed.add(key)
+                    found.setdefault(key, (None, cell))
+                    continue
+                if key in found:
+                    old_value, old_cell = found[key]
+                    if old_value is None and value is not None:
+                        found[key] = (value, cell)
+                    elif value is not None and old_value != value:
+                        self.issue("conflict", cell, unit, ind.label, other=old_cell.source, value=value,
+                                   other_value=old_value)
+                    elif value is not None and old_cell.file != cell.file:
+                        self.issue("duplicate", cell, unit, ind.label, other=old_cell.source)
+                    continue
+                found[key] = (value, cell)
+
+        records = []
+        present_sources = {self.indicators[i].source for (_, i, _) in found}
+        for source in self.scheme.sources:
+            inds = [i for i in self.scheme.indicators if i.source == source]
+            if source not in present_sources:
+                self.issues.append(Issue("missing-return", params={
+                    "source": source, "indicators": "、".join(i.label for i in inds)}))
+                continue
+            for ind in inds:
+                for unit in self.scheme.unit_names:
+                    value, cell = found.get((unit, ind.id, "value"), (None, None))
+                    target, tcell = found.get((unit, ind.id, "target"), (None, None))
+                    if cell is None:
+                        if ind.missing == "error":
+                            self.issues.append(Issue("missing-unit", unit=unit, indicator=ind.label,
+                                                     file=self._source_file(source), params={"unit": unit}))
+                    elif value is None and ind.missing == "error" and (unit, ind.id, "value") not in self.failed:
+                        self.issue("missing-value", cell, unit, ind.label)
+                    if value is not None:
+                        self.check_range(ind, value, cell, unit)
+                    if ind.target == "column" and value is not None and target is None:
+                        self.issue("missing-target", tcell or cell, unit, ind.label)
+                    records.append({
+                        "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year),
+                        "value": value, "target": target,
+                        "source": cell.source if cell else "", "target_source": tcell.source if tcell else "",
+                    })
+        return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+
+    def _source_file(self, source: str) -> str:
+        for row in self.ingested.rows:
+            if row.kind == "indicators" and any(
+                self.indicators[r.partition(":")[0]].source == source for r in row.fields
+            ):
+                return row.unit.file
+        return ""
+
+    def check_range(self, ind, value: Decimal, cell: RawCell, unit: str):
+        if ind.method == "direct" and not (0 <= value <= Decimal(str(ind.points))):
+            self.issue("out-of-range", cell, unit, ind.label, value=value, low=0, high=ind.points)
+        elif ind.method == "count_deduct" and value < 0:
+            self.issue("negative-value", cell, unit, ind.label, value=value)
+
+    # -- survey --------------------------------------------------------------------------------------
+    def tallies(self) -> list[Tally]:
+        cfg = self.scheme.survey
+        out: dict[tuple, Tally] = {}
+        if cfg is None:
+            return []
+        for row in self.ingested.rows:
+            if row.kind != "survey":
+                continue
+            unit = self.unit_of(row)
+            if unit is None:
+                continue
+            rnd, cat, question = (normalize_text(self.text(row, k)) for k in ("round", "category", "question"))
+            if len(cfg.rounds) == 1 and not rnd:
+                rnd = next(iter(cfg.rounds))
+            bad = False
+            for value, allowed, role in ((rnd, list(cfg.rounds), "round"), (cat, cfg.categories, "category")):
+                if value not in allowed:
+                    cell = row.fields.get(role, row.unit)
+                    self.issue("unknown-choice", cell, unit, text=value, choices="、".join(allowed))
+                    bad = True
+            counts, unknown = {}, 0
+            for choice in [*cfg.choices, cfg.unknown]:
+                cell = row.fields.get(choice)
+                n = 0
+                if cell is not None:
+                    ok, value = self.number(cell, unit)
+                    if not ok:
+                        bad = True
+                    elif value is not None:
+                        if value < 0 or value != value.to_integral_value():
+                            self.issue("out-of-range", cell, unit, value=value, low=0, high="整数")
+                            bad = True
+                        n = int(value)
+                if choice == cfg.unknown:
+                    unknown = n
+                else:
+                    counts[choice] = n
+            if bad:
+                continue
+            tally = Tally(unit, rnd, cat, question, counts, unknown, row.unit.source)
+            key = (unit, rnd, cat, question)
+            if key in out and (out[key].counts, out[key].unknown) != (counts, unknown):
+                self.issue("conflict", row.unit, unit, other=out[key].source, value=counts, other_value=out[key].counts)
+                continue
+            out[key] = tally
+        return list(out.values())
+
+    # -- registers -----------------------------------------------------------------------------------
+    def adjustments(self) -> list[dict]:
+        kinds = {normalize_text(a.name): a.name for a in self.scheme.adjustments}
+        out = []
+        for row in self.ingested.rows:
+            if row.kind != "adjustments":
+                continue
+            unit = self.unit_of(row)
+            if unit is None:
+                continue
+            kind_cell = row.fields.get("kind", row.unit)
+            kind = kinds.get(normalize_text(self.text(row, "kind")))
+            if kind is None:
+                self.issue("unknown-adjustment", kind_cell, unit, name=self.text(row, "kind"),
+                           choices="、".join(kinds.values()))
+                continue
+            value_cell = row.fields.get("value")
+            ok, value = self.number(value_cell, unit) if value_cell else (True, None)
+            if not ok:
+                continue
+            if value is None:
+                self.issue("missing-value", value_cell or row.unit, unit)
+                continue
+            out.append({"unit": unit, "kind": kind, "value": abs(value), "reason": self.text(row, "reason"),
+                        "department": self.text(row, "department"), "source": (value_cell or row.unit).source})
+        return out
+
+    def vetoes(self) -> list[dict]:
+        out = []
+        for row in self.ingested.rows:
+            if row.kind == "veto" and (unit := self.unit_of(row)):
+                out.append({"unit": unit, "item": self.text(row, "item"), "department": self.text(row, "department"),
+                            "reason": self.text(row, "reason"), "source": row.unit.source})
+        return out
+
+    def history(self) -> dict[str, dict]:
+        out = {}
+        for row in self.ingested.rows:
+            if row.kind != "history" or not (unit := self.unit_of(row)):
+                continue
+            ok, rank = self.number(row.fields["rank"], unit) if "rank" in row.fields else (False, None)
+            if not ok or rank is None:
+                continue
+            total = None
+            if "total" in row.fields:
+                _, total = self.number(row.fields["total"], unit)
+            out[unit] = {"rank": int(rank), "total": total, "source": row.fields["rank"].source}
+        return out
+
+
+def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
+    n = _Normalizer(scheme, ingested)
+    values = n.indicator_values()
+    tallies = n.tallies()
+    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.history(), n.issues, ingested.files)
+    if scheme.survey is not None and any(c.kind == "survey" for c in scheme.components):
+        have = {t.unit for t in tallies}
+        for unit in scheme.unit_names:
+            if unit not in have:
+                data.issues.append(Issue("missing-survey", unit=unit, params={"unit": unit}))
+    return data

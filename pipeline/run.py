@@ -1,0 +1,170 @@
+"""One run over an assessment folder: lock, load the scheme, ingest, normalize, score, render, publish.
+
+The runner owns the guarantees of SPEC §9: inputs are only read; every output is first written into a
+temporary folder inside `output/` and then moved into place with `os.replace` (atomic on one file system),
+so a crash leaves the previous outputs whole; each successful run is also archived under a timestamp; a
+lock file stops two runs on one folder at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .ingest import ingest
+from .issues import ERROR, Issue, has_errors
+from .normalize import normalize
+from .scheme import Scheme, load_scheme, scheme_hash
+from .score import score
+
+EXIT_OK, EXIT_DATA, EXIT_SCHEME, EXIT_INTERNAL = 0, 1, 2, 3
+
+SUMMARY_XLSX = "考核结果汇总表.xlsx"
+RESULTS_JSON = "results.json"
+ISSUES_CSV = "数据问题.csv"
+REPORT_STEM = "考核情况分析报告"
+
+
+class LockedError(Exception):
+    """Another run holds the folder's lock."""
+
+
+@dataclass
+class RunOutcome:
+    exit_code: int
+    scheme: Scheme | None = None
+    results: dict | None = None
+    issues: list[Issue] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+
+
+@contextmanager
+def folder_lock(output_dir: Path):
+    """An exclusive, non-blocking flock on output/.kaohe.lock; the OS releases it if the process dies."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(output_dir / ".kaohe.lock", "w")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(f"另一个 kaohe 正在处理该考核文件夹（{output_dir.parent}），请等其结束后再运行") from None
+        yield
+    finally:
+        fh.close()
+
+
+def results_json_bytes(results: dict) -> bytes:
+    """results.json: everything but the run's time, so the same inputs give byte-identical files."""
+    run = {k: v for k, v in results["run"].items() if k != "generated_at"}
+    doc = {
+        "assessment": results["assessment"],
+        "components": results["components"],
+        "indicators": results["indicators"],
+        "units": results["units"],
+        "awards": results["awards"],
+        "issues": results["issues"],
+        "run": run,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_issues_csv(issues: list[Issue], path: Path) -> None:
+    cols = ["级别", "代码", "文件", "工作表", "单元格", "单位", "指标", "说明"]
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        for i in issues:
+            w.writerow([i.severity, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator, _safe_text(i.message)])
+
+
+def _safe_text(text: str) -> str:
+    """CSV opened in Excel evaluates leading = + - @: prefix an apostrophe so it stays text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def publish_outputs(staging: Path, output_dir: Path, names: list[str]) -> list[Path]:
+    """Move each staged file into output/ atomically, then archive this run's set under output/归档/."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    archive = output_dir / "归档" / stamp
+    archive.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name in names:
+        shutil.copy2(staging / name, archive / name)
+        os.replace(staging / name, output_dir / name)
+        out.append(output_dir / name)
+    return out
+
+
+def _render(results: dict, issues: list[Issue], folder: Path, staging: Path) -> list[str]:
+    from .render.report import render_report
+    from .render.workbook import write_summary_workbook
+
+    (staging / RESULTS_JSON).write_bytes(results_json_bytes(results))
+    write_summary_workbook(results, staging / SUMMARY_XLSX)
+    render_report(results, folder / "templates", staging)
+    write_issues_csv(issues, staging / ISSUES_CSV)
+    return [RESULTS_JSON, SUMMARY_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx", ISSUES_CSV]
+
+
+def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None) -> RunOutcome:
+    folder = Path(folder).resolve()
+    output_dir = folder / "output"
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    scheme = load_scheme(folder)  # SchemeError propagates to the CLI (exit 2)
+    with folder_lock(output_dir):
+        timings["scheme"] = time.perf_counter() - t
+        t = time.perf_counter()
+        ingested = ingest(folder, scheme, progress)
+        timings["ingest"] = time.perf_counter() - t
+        t = time.perf_counter()
+        data = normalize(scheme, ingested)
+        timings["normalize"] = time.perf_counter() - t
+        issues = data.issues
+        outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings)
+        if check_only or has_errors(issues):
+            with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
+                write_issues_csv(issues, Path(tmp) / ISSUES_CSV)
+                outcome.outputs = publish_outputs(Path(tmp), output_dir, [ISSUES_CSV])
+            outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
+            return outcome
+        t = time.perf_counter()
+        results = score(scheme, data)
+        timings["score"] = time.perf_counter() - t
+        results["issues"] = [i.to_dict() for i in issues]
+        results["run"] = {
+            "version": __version__,
+            "scheme_hash": scheme_hash(folder),
+            "inputs": [{"file": f.path, "sha256": f.sha256} for f in data.files],
+            "generated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        t = time.perf_counter()
+        with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
+            names = _render(results, issues, folder, Path(tmp))
+            outcome.outputs = publish_outputs(Path(tmp), output_dir, names)
+        timings["render"] = time.perf_counter() - t
+        outcome.results = results
+        return outcome
+
+
+def count_by_severity(issues: list[Issue]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in issues:
+        out[i.severity] = out.get(i.severity, 0) + 1
+    return out
+
+
+__all__ = ["run_assessment", "RunOutcome", "LockedError", "ERROR", "EXIT_OK", "EXIT_DATA", "EXIT_SCHEME"]

@@ -1,0 +1,356 @@
+"""The assessment scheme (`config.toml`), validated on load.
+
+The scheme is the office's whole rule book: units, indicator tree, methods and their parameters, components,
+adjustments, veto, grades, ranking, awards. Pydantic checks types and forbids unknown keys (a typo'd key is an
+error, not a silently ignored setting); cross-field rules (points add up, methods have their parameters) are
+checked after. Any problem raises `SchemeError` with Chinese text naming the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+METHOD_LABELS = {
+    "direct": "直接计分",
+    "efficacy": "功效系数法",
+    "efficacy_standard": "五档标准值功效系数法",
+    "completion": "完成率计分",
+    "step": "达标计分、按差距扣分",
+    "count_deduct": "按次扣分",
+    "rank": "名次计分",
+}
+
+
+class SchemeError(Exception):
+    """A problem in config.toml; the message is Chinese and names the key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Assessment(_Model):
+    title: str
+    year: int
+    organizer: str = ""
+    full_score: float = 100
+    precision: int = Field(2, ge=0, le=6)
+
+
+class Ranking(_Model):
+    method: Literal["competition", "dense"] = "competition"
+    tie_breakers: list[str] = []
+
+
+class Grade(_Model):
+    name: str
+    min: float
+
+
+class Veto(_Model):
+    effect: Literal["no_award", "lowest_grade"] = "no_award"
+
+
+class Prize(_Model):
+    name: str
+    places: int = Field(1, ge=1)
+    amount: float = 0
+
+
+class Progress(_Model):
+    name: str = "进步奖"
+    min_places: int = Field(2, ge=1)
+    exclude_top: int = Field(3, ge=0)
+    amount: float = 0
+
+
+class Awards(_Model):
+    eligibility_ratio: float = Field(0.7, ge=0, le=1)
+    prizes: list[Prize] = []
+    progress: Progress | None = None
+
+
+class Component(_Model):
+    name: str
+    kind: Literal["indicators", "survey"]
+    weight: float = Field(gt=0, le=1)
+    full: float = Field(100, gt=0)
+    raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
+
+
+class Adjustment(_Model):
+    name: str
+    sign: Literal["bonus", "deduction"]
+    cap: float | None = Field(None, ge=0)
+
+
+class Survey(_Model):
+    form: Literal["county"] = "county"
+    categories: list[str]
+    rounds: dict[str, float] = {"年终": 1.0}
+    choices: dict[str, float] = {"满意": 5, "基本满意": 3, "不满意": 0}
+    unknown: str = "不了解"
+    scale: float = 5  # the best choice's score: category score / scale * 100
+
+
+class Unit(_Model):
+    name: str
+    group: str = ""
+    aliases: list[str] = []
+
+
+class Indicator(_Model):
+    id: str
+    name: str
+    category: list[str]
+    source: str
+    points: float = Field(gt=0)
+    method: Literal["direct", "efficacy", "efficacy_standard", "completion", "step", "count_deduct", "rank"]
+    unit: str = ""
+    aliases: list[str] = []
+    direction: Literal["higher", "lower"] = "higher"
+    missing: Literal["error", "zero", "reweight"] = "error"
+    compare: Literal["all", "group"] = "all"  # units compared for efficacy/rank: all, or each group apart
+    # efficacy
+    base: float = Field(0.6, ge=0, le=1)
+    x_s: float | None = None
+    x_u: float | None = None
+    clamp_low: bool = False
+    # efficacy_standard: five standard values 优秀/良好/平均/较低/较差
+    standards: dict[str, float] | None = None
+    below: float = 0  # score below 较差 (as a fraction of points)
+    # completion / step
+    target: float | Literal["column"] | None = None
+    cap: float = Field(1.0, gt=0)
+    floor: float | None = None
+    step: float | None = Field(None, gt=0)
+    per_step: float | None = Field(None, ge=0)
+    rounding: Literal["proportional", "ceil"] = "proportional"
+    # count_deduct
+    per_event: float | None = Field(None, ge=0)
+    # rank
+    rank_step: float | None = Field(None, ge=0)
+    rank_min: float = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS[self.method]
+
+    @model_validator(mode="after")
+    def _method_parameters(self):
+        need = {
+            "completion": ["target"],
+            "step": ["target", "step", "per_step"],
+            "count_deduct": ["per_event"],
+            "efficacy_standard": ["standards"],
+            "rank": ["rank_step"],
+        }.get(self.method, [])
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"计分方法 {self.method}（{self.method_label}）缺少参数：{'、'.join(missing)}")
+        if self.method == "efficacy" and (self.x_s is None) != (self.x_u is None):
+            raise ValueError("功效系数法的满意值 x_s 与不允许值 x_u 须同时给出（或同时省略，取参评单位最好、最差值）")
+        if self.method == "efficacy_standard":
+            bands = list(STANDARD_BANDS)
+            if sorted(self.standards) != sorted(bands):
+                raise ValueError(f"standards 须包含五档标准值：{'、'.join(bands)}")
+        return self
+
+
+# 五档标准值 and their coefficients (财政部/国资委 enterprise evaluation form).
+STANDARD_BANDS = {"优秀": Decimal("1.0"), "良好": Decimal("0.8"), "平均": Decimal("0.6"), "较低": Decimal("0.4"), "较差": Decimal("0.2")}
+
+
+class Scheme(_Model):
+    assessment: Assessment
+    ranking: Ranking = Ranking()
+    grades: list[Grade] = []
+    veto: Veto = Veto()
+    awards: Awards = Awards()
+    components: list[Component]
+    adjustments: list[Adjustment] = []
+    survey: Survey | None = None
+    units: list[Unit]
+    indicators: list[Indicator] = []
+
+    # -- derived views -------------------------------------------------------------------------
+    @property
+    def unit_names(self) -> list[str]:
+        return [u.name for u in self.units]
+
+    @property
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(u.group for u in self.units if u.group))
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(i.source for i in self.indicators))
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    def categories(self) -> list[tuple[tuple[str, ...], list[Indicator]]]:
+        """Top-level categories in scheme order with their leaf indicators."""
+        out: dict[tuple[str, ...], list[Indicator]] = {}
+        for ind in self.indicators:
+            out.setdefault(tuple(ind.category[:1]), []).append(ind)
+        return list(out.items())
+
+    @model_validator(mode="after")
+    def _cross_checks(self):
+        problems: list[str] = []
+        total_weight = sum(Decimal(str(c.weight)) for c in self.components)
+        if total_weight != 1:
+            problems.append(f"components：各组成部分权重之和应为 1，现为 {total_weight}")
+        names = [u.name for u in self.units]
+        seen: dict[str, str] = {}
+        for u in self.units:
+            for n in [u.name, *u.aliases]:
+                if n in seen and seen[n] != u.name:
+                    problems.append(f"units：名称或别名“{n}”同时属于“{seen[n]}”和“{u.name}”")
+                seen[n] = u.name
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            problems.append(f"units：单位重复：{'、'.join(dup)}")
+        ids = [i.id for i in self.indicators]
+        if len(set(ids)) != len(ids):
+            dup = sorted({n for n in ids if ids.count(n) > 1})
+            problems.append(f"indicators：指标编号重复：{'、'.join(dup)}")
+        kinds = [c.kind for c in self.components]
+        if "indicators" in kinds and not self.indicators:
+            problems.append("indicators：方案含“指标考核”组成部分，但没有定义任何指标")
+        if "survey" in kinds and self.survey is None:
+            problems.append("survey：方案含“公众评议”组成部分，但缺少 [survey] 设置")
+        for c in self.components:
+            if c.kind == "indicators":
+                points = sum(Decimal(str(i.points)) for i in self.indicators)
+                expected = Decimal(str(c.raw_full if c.raw_full is not None else c.full))
+                if points != expected:
+                    key = "raw_full" if c.raw_full is not None else "full"
+                    problems.append(
+                        f"indicators：各指标分值之和为 {points}，与组成部分“{c.name}”的 {key} = {expected} 不一致"
+                    )
+        mins = [g.min for g in self.grades]
+        if mins != sorted(mins, reverse=True):
+            problems.append("grades：等次须按分数线从高到低排列")
+        if self.grades and min(mins) > 0:
+            problems.append("grades：最低等次的分数线应为 0（否则低分单位没有等次）")
+        comp_names = {c.name for c in self.components}
+        for tb in self.ranking.tie_breakers:
+            if tb not in comp_names:
+                problems.append(f"ranking.tie_breakers：“{tb}”不是组成部分名称（可选：{'、'.join(comp_names)}）")
+        if self.survey is not None and sum(Decimal(str(w)) for w in self.survey.rounds.values()) != 1:
+            problems.append("survey.rounds：各轮评议权重之和应为 1")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+
+_PYDANTIC_MESSAGES = {
+    "extra_forbidden": "未知的配置项（可能拼写错误）",
+    "missing": "缺少必填项",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文本",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表 [...]",
+    "dict_type": "应为表 {...}",
+    "model_type": "应为表 [...] 或 {...}",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than_equal": "应不大于 {le}",
+}
+
+
+def _key_path(loc: tuple, raw: dict) -> str:
+    """`indicators[2]（A3）.points` from pydantic's loc tuple, with the item's id/name when it has one."""
+    parts: list[str] = []
+    node = raw
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] += f"[{item + 1}]"
+            try:
+                node = node[item]
+                tag = node.get("id") or node.get("name")
+                if tag:
+                    parts[-1] += f"（{tag}）"
+            except (IndexError, AttributeError, TypeError):
+                node = None
+        elif item in ("function-after",) or str(item).startswith(("float", "literal", "str", "function")):
+            continue
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _field_names(loc: tuple) -> list[str]:
+    """Known keys at the level of `loc` (for typo suggestions)."""
+    model: type[BaseModel] | None = Scheme
+    for item in loc[:-1]:
+        if isinstance(item, int) or model is None:
+            continue
+        field = model.model_fields.get(str(item))
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        model = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return list(model.model_fields) if model else []
+
+
+def _explain(err: dict, raw: dict) -> str:
+    key = _key_path(err["loc"], raw)
+    kind = err["type"]
+    if kind == "value_error":
+        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+    elif kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", "")).replace("' or '", "', '").replace("'", "")
+        msg = f"取值“{err.get('input')}”无效，可选：{expected}"
+    else:
+        msg = _PYDANTIC_MESSAGES.get(kind, err["msg"]).format(**err.get("ctx", {}))
+        if kind == "extra_forbidden":
+            close = difflib.get_close_matches(str(err["loc"][-1]), _field_names(err["loc"]), n=1)
+            if close:
+                msg += f"，是否应为“{close[0]}”？"
+    return f"{key}：{msg}" if key else msg
+
+
+def parse_scheme(raw: dict, where: str = "config.toml") -> Scheme:
+    try:
+        return Scheme.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_explain(e, raw) for e in exc.errors()]
+        raise SchemeError(f"考核方案 {where} 有误：\n" + "\n".join(f"  - {line}" for line in lines)) from None
+
+
+def load_scheme(folder: Path) -> Scheme:
+    path = Path(folder) / "config.toml"
+    if not path.is_file():
+        raise SchemeError(f"未找到考核方案文件 {path}（每个考核文件夹须有 config.toml）")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SchemeError(f"考核方案 {path} 不是 UTF-8 编码的文本文件") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(f"考核方案 {path} 格式错误：{exc}") from None
+    return parse_scheme(raw, str(path.name))
+
+
+def scheme_hash(folder: Path) -> str:
+    return hashlib.sha256((Path(folder) / "config.toml").read_bytes()).hexdigest()

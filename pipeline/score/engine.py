@@ -1,0 +1,256 @@
+"""Score stage: indicator scores -> categories -> components -> total, then ranks, grades, veto, awards.
+
+Pure: takes the scheme and the normalized dataset, returns the results dict described in
+docs/results-model.md. Intermediate values keep full `Decimal` precision; only published values (rounded
+half-up at the scheme's precision) are used for ranks, grades and award thresholds (SPEC §3 Rounding, §6).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+from ..dataset import Dataset
+from ..numbers import CONTEXT, publish, round_half_up
+from ..scheme import Indicator, Scheme
+from .methods import Observation, score_indicator
+from .survey import score_survey
+
+ZERO = Decimal(0)
+
+
+def _d(x) -> Decimal:
+    return Decimal(str(x))
+
+
+def describe_rule(ind: Indicator) -> str:
+    """One Chinese sentence saying how the indicator is scored (for 方法说明 and score cards)."""
+    better = "越高越好" if ind.direction == "higher" else "越低越好"
+    p = f"{ind.points:g}"
+    match ind.method:
+        case "direct":
+            return f"直接采用报表中的得分（0～{p}分）"
+        case "efficacy":
+            std = (f"满意值 {ind.x_s:g}、不允许值 {ind.x_u:g}" if ind.x_s is not None
+                   else "满意值、不允许值分别取参评单位最好值、最差值")
+            low = "，功效系数不低于0" if ind.clamp_low else ""
+            return f"{better}；{std}；得分 = {p} ×（{ind.base:g} + {1 - ind.base:g} × 功效系数）{low}"
+        case "efficacy_standard":
+            return f"{better}；按五档标准值（优秀/良好/平均/较低/较差）所在档次基础分加插值调整分，满分{p}分"
+        case "completion":
+            tgt = "报表目标值" if ind.target == "column" else f"目标 {ind.target:g}"
+            cap = f"，完成率最高按{ind.cap * 100:g}%计" if ind.cap != 1 else "，超额完成不加分"
+            if ind.direction == "lower":
+                return f"{better}；{tgt}，不超过目标得满分，超过按 目标/实际 计分{cap}"
+            return f"{tgt}，得分 = {p} × 完成率{cap}"
+        case "step":
+            how = "按比例" if ind.rounding == "proportional" else "不足一档按一档"
+            return f"达到目标 {ind.target:g} 得满分，每差 {ind.step:g} 扣 {ind.per_step:g} 分（{how}），扣完为止"
+        case "count_deduct":
+            return f"每发生1次扣 {ind.per_event:g} 分，扣完为止"
+        case "rank":
+            return f"{better}；第1名得{p}分，每低一个名次减 {ind.rank_step:g} 分，最低 {ind.rank_min:g} 分"
+    return ""  # pragma: no cover
+
+
+class _Engine:
+    def __init__(self, scheme: Scheme, data: Dataset):
+        self.scheme = scheme
+        self.data = data
+        self.prec = scheme.assessment.precision
+        self.units = scheme.unit_names
+        self.group_of = {u.name: u.group for u in scheme.units}
+
+    def pub(self, x: Decimal | None) -> float | None:
+        return publish(x, self.prec)
+
+    # -- indicators ----------------------------------------------------------------------------------
+    def indicator_scores(self) -> dict[str, dict[str, Decimal | None]]:
+        by_ind: dict[str, dict[str, Observation]] = {i.id: {} for i in self.scheme.indicators}
+        for rec in self.data.values.itertuples(index=False):
+            by_ind[rec.indicator][rec.unit] = Observation(rec.value, rec.target)
+        scores: dict[str, dict[str, Decimal | None]] = {}
+        for ind in self.scheme.indicators:
+            obs = {u: by_ind[ind.id].get(u, Observation(None)) for u in self.units}
+            if ind.compare == "group":
+                scores[ind.id] = {}
+                for g in self.scheme.groups:
+                    scores[ind.id].update(score_indicator(ind, {u: o for u, o in obs.items() if self.group_of[u] == g}))
+            else:
+                scores[ind.id] = score_indicator(ind, obs)
+        return scores
+
+    def category_scores(self, scores, unit: str) -> dict[str, Decimal]:
+        """Sum of points per top-level category; a left-out (reweight) indicator rescales the others."""
+        out = {}
+        for path, inds in self.scheme.categories():
+            full = sum((_d(i.points) for i in inds), ZERO)
+            present = [i for i in inds if scores[i.id].get(unit) is not None]
+            got = sum((scores[i.id][unit] for i in present), ZERO)
+            have = sum((_d(i.points) for i in present), ZERO)
+            out[path[0]] = got * full / have if have and have != full else got
+        return out
+
+    # -- components and total -------------------------------------------------------------------------
+    def run(self) -> dict:
+        with localcontext(CONTEXT):
+            return self._run()
+
+    def _run(self) -> dict:
+        s = self.scheme
+        ind_scores = self.indicator_scores()
+        survey = score_survey(s.survey, self.data.tallies, self.units) if s.survey else None
+        adj_sum: dict[str, dict[str, Decimal]] = {u: {} for u in self.units}
+        for a in self.data.adjustments:
+            adj_sum[a["unit"]][a["kind"]] = adj_sum[a["unit"]].get(a["kind"], ZERO) + a["value"]
+        vetoes: dict[str, list[dict]] = {}
+        for v in self.data.vetoes:
+            vetoes.setdefault(v["unit"], []).append(v)
+
+        rows = []
+        for unit in self.units:
+            cats = self.category_scores(ind_scores, unit)
+            comps: dict[str, Decimal] = {}
+            for c in s.components:
+                if c.kind == "indicators":
+                    raw = sum(cats.values(), ZERO)
+                    comps[c.name] = raw * _d(c.full) / _d(c.raw_full if c.raw_full is not None else c.full)
+                else:
+                    comps[c.name] = (survey.units.get(unit, ZERO) if survey else ZERO) * _d(c.full) / 100
+            adjustments = {}
+            for a in s.adjustments:
+                value = adj_sum[unit].get(a.name, ZERO)
+                if a.cap is not None:
+                    value = min(value, _d(a.cap))
+                adjustments[a.name] = value
+            total = sum((_d(c.weight) * comps[c.name] for c in s.components), ZERO)
+            total += sum((v if a.sign == "bonus" else -v for a in s.adjustments for v in [adjustments[a.name]]), ZERO)
+            rows.append({
+                "unit": unit, "group": self.group_of[unit], "total_exact": total,
+                "total": round_half_up(total, self.prec),
+                "vetoed": unit in vetoes,
+                "veto": [{k: v[k] for k in ("item", "department", "reason")} for v in vetoes.get(unit, [])],
+                "components": {k: self.pub(v) for k, v in comps.items()},
+                "categories": {k: self.pub(v) for k, v in cats.items()},
+                "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
+                "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
+            })
+        self.rank(rows)
+        self.grade(rows)
+        awards = self.award(rows)
+        rows.sort(key=lambda r: (r["rank"], self.units.index(r["unit"])))
+        for r in rows:
+            r["total"] = float(r.pop("total"))
+            del r["total_exact"]
+        return {
+            "assessment": s.assessment.model_dump(),
+            "components": [c.model_dump() for c in s.components],
+            "categories": [
+                {"path": list(p), "name": p[0], "points": float(sum(_d(i.points) for i in inds)),
+                 "indicators": [i.id for i in inds]} for p, inds in s.categories()
+            ],
+            "indicators": [
+                {"id": i.id, "name": i.name, "category": i.category, "points": i.points, "method": i.method,
+                 "method_label": i.method_label, "source": i.source, "unit": i.unit, "rule": describe_rule(i)}
+                for i in s.indicators
+            ],
+            "adjustment_kinds": [a.model_dump() for a in s.adjustments],
+            "grades": [g.model_dump() for g in s.grades],
+            "groups": s.groups,
+            "units": rows,
+            "detail": self.detail(ind_scores),
+            "survey": self.survey_stats(survey),
+            "adjustments": [{**a, "value": float(a["value"])} for a in self.data.adjustments],
+            "awards": awards,
+            "vetoes": self.data.vetoes,
+        }
+
+    # -- ranks, grades, awards -------------------------------------------------------------------------
+    def rank_key(self, row) -> tuple:
+        return (row["total"], *(_d(row["components"][c]) for c in self.scheme.ranking.tie_breakers))
+
+    def rank(self, rows: list[dict]) -> None:
+        dense = self.scheme.ranking.method == "dense"
+
+        def assign(members: list[dict], field: str):
+            keys = [self.rank_key(r) for r in members]
+            distinct = sorted(set(keys), reverse=True)
+            for r, k in zip(members, keys):
+                r[field] = distinct.index(k) + 1 if dense else 1 + sum(1 for o in keys if o > k)
+
+        assign(rows, "rank")
+        for g in self.scheme.groups:
+            assign([r for r in rows if r["group"] == g], "group_rank")
+        for r in rows:
+            r.setdefault("group_rank", None)
+            last = self.data.history.get(r["unit"])
+            r["last_rank"] = last["rank"] if last else None
+            r["rank_change"] = last["rank"] - r["rank"] if last else None
+
+    def grade(self, rows: list[dict]) -> None:
+        grades = self.scheme.grades
+        for r in rows:
+            r["grade"] = next((g.name for g in grades if r["total"] >= _d(g.min)), "") if grades else ""
+            if r["vetoed"] and self.scheme.veto.effect == "lowest_grade" and grades:
+                r["grade"] = grades[-1].name
+
+    def award(self, rows: list[dict]) -> list[dict]:
+        cfg = self.scheme.awards
+        threshold = _d(cfg.eligibility_ratio) * _d(self.scheme.assessment.full_score)
+        for r in rows:
+            r["awards"] = []
+        eligible = sorted((r for r in rows if not r["vetoed"] and r["total"] >= threshold),
+                          key=lambda r: (r["rank"], self.units.index(r["unit"])))
+        out = []
+        queue = iter(eligible)
+        prize_winners = []
+        for prize in cfg.prizes:
+            for _ in range(prize.places):
+                r = next(queue, None)
+                if r is None:
+                    break
+                r["awards"].append(prize.name)
+                prize_winners.append(r["unit"])
+                out.append({"award": prize.name, "unit": r["unit"], "amount": prize.amount, "note": f"第{r['rank']}名"})
+        if cfg.progress is not None:
+            p = cfg.progress
+            top = set(prize_winners[: p.exclude_top])
+            for r in eligible:
+                if r["rank_change"] is not None and r["rank_change"] >= p.min_places and r["unit"] not in top:
+                    r["awards"].append(p.name)
+                    out.append({"award": p.name, "unit": r["unit"], "amount": p.amount,
+                                "note": f"由上年第{r['last_rank']}名升至第{r['rank']}名"})
+        return out
+
+    # -- traces --------------------------------------------------------------------------------------
+    def detail(self, ind_scores) -> list[dict]:
+        inds = {i.id: i for i in self.scheme.indicators}
+        out = []
+        for rec in self.data.values.itertuples(index=False):
+            ind = inds[rec.indicator]
+            score = ind_scores[rec.indicator].get(rec.unit)
+            out.append({
+                "unit": rec.unit, "indicator": ind.id, "indicator_name": ind.name,
+                "value": None if rec.value is None else float(rec.value),
+                "target": None if rec.target is None else float(rec.target),
+                "score": self.pub(score), "method_label": ind.method_label,
+                "source": rec.source, "target_source": rec.target_source,
+                "note": "" if score is not None else "缺数据，已按方案处理",
+            })
+        return out
+
+    def survey_stats(self, survey) -> dict:
+        if survey is None:
+            return {"rows": [], "categories": [], "units": {}}
+
+        def pct(x):
+            return None if x is None else publish(x, 4)
+
+        rows = [{**r, "score": pct(r["score"]), "satisfaction_rate": pct(r["satisfaction_rate"])} for r in survey.rows]
+        cats = [{**c, "score": self.pub(c["score"]), "satisfaction_rate": pct(c["satisfaction_rate"])}
+                for c in survey.categories]
+        return {"rows": rows, "categories": cats, "units": {u: self.pub(v) for u, v in survey.units.items()}}
+
+
+def score(scheme: Scheme, data: Dataset) -> dict:
+    """The results dict (docs/results-model.md), without the run metadata and issues (added by the runner)."""
+    return _Engine(scheme, data).run()

@@ -1,0 +1,89 @@
+"""Public evaluation (公众评议, SPEC §4) from per-question tallies.
+
+不了解 counts as the average of the known answers, so a question's score is the mean over known answers.
+Category score = mean of its questions (5-point scale); round score (county form) = mean over categories of
+category / scale × 100; the unit's public score = rounds weighted (中期 30% + 年终 70%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from ..numbers import CONTEXT
+from ..dataset import Tally
+from ..scheme import Survey
+
+
+@dataclass
+class SurveyResult:
+    units: dict[str, Decimal] = field(default_factory=dict)  # unit -> public score, 100 scale
+    rows: list[dict] = field(default_factory=list)  # per question statistics
+    categories: list[dict] = field(default_factory=list)  # per unit/round/category statistics
+    unanswered: list[Tally] = field(default_factory=list)  # questions left out (no known answer)
+    incomplete: dict[str, list[str]] = field(default_factory=dict)  # unit -> rounds with no data
+
+
+def _mean(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal(0)) / len(values)
+
+
+def question_score(cfg: Survey, tally: Tally) -> Decimal | None:
+    known = sum(tally.counts.values())
+    if known == 0:
+        return None
+    return sum((Decimal(str(cfg.choices[c])) * n for c, n in tally.counts.items()), Decimal(0)) / known
+
+
+def satisfaction_rate(cfg: Survey, counts: dict[str, int]) -> Decimal | None:
+    """(满意 + 基本满意) / known answers: the choices that score above zero count as satisfied."""
+    known = sum(counts.values())
+    if known == 0:
+        return None
+    satisfied = sum(n for c, n in counts.items() if cfg.choices[c] > 0)
+    return Decimal(satisfied) / known
+
+
+def score_survey(cfg: Survey, tallies: list[Tally], units: list[str]) -> SurveyResult:
+    with localcontext(CONTEXT):
+        result = SurveyResult()
+        grouped: dict[tuple[str, str, str], list[Tally]] = {}
+        for t in tallies:
+            grouped.setdefault((t.unit, t.round, t.category), []).append(t)
+        round_scores: dict[tuple[str, str], list[Decimal]] = {}
+        for (unit, rnd, category), items in grouped.items():
+            scores = []
+            for t in items:
+                q = question_score(cfg, t)
+                rate = satisfaction_rate(cfg, t.counts)
+                result.rows.append(
+                    {"unit": unit, "round": rnd, "category": category, "question": t.question,
+                     **{c: t.counts.get(c, 0) for c in cfg.choices}, cfg.unknown: t.unknown,
+                     "score": q, "satisfaction_rate": rate, "source": t.source}
+                )
+                if q is None:
+                    result.unanswered.append(t)
+                else:
+                    scores.append(q)
+            if not scores:
+                continue
+            cat_score = _mean(scores) / Decimal(str(cfg.scale)) * 100
+            pooled: dict[str, int] = {}
+            for t in items:
+                for c, n in t.counts.items():
+                    pooled[c] = pooled.get(c, 0) + n
+            result.categories.append(
+                {"unit": unit, "round": rnd, "category": category, "score": cat_score,
+                 "sample": max(sum(t.counts.values()) + t.unknown for t in items),
+                 "satisfaction_rate": satisfaction_rate(cfg, pooled)}
+            )
+            round_scores.setdefault((unit, rnd), []).append(cat_score)
+        for unit in units:
+            missing = [r for r in cfg.rounds if (unit, r) not in round_scores]
+            if missing:
+                result.incomplete[unit] = missing
+                continue
+            result.units[unit] = sum(
+                (Decimal(str(w)) * _mean(round_scores[(unit, r)]) for r, w in cfg.rounds.items()), Decimal(0)
+            )
+        return result
