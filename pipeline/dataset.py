@@ -32,6 +32,7 @@ class Dataset:
     tallies: list[Tally] = field(default_factory=list)
     adjustments: list[dict] = field(default_factory=list)  # unit, kind, value (Decimal >= 0), reason, department, source
     vetoes: list[dict] = field(default_factory=list)  # unit, item, department, reason, source
+    leadership: list[dict] = field(default_factory=list)  # unit, member, score (Decimal, 100 scale), source
     history: dict[str, dict] = field(default_factory=dict)  # unit -> {"rank": int, "total": Decimal|None, "source"}
     issues: list = field(default_factory=list)  # list[Issue]
     files: list = field(default_factory=list)  # list[InputFile]

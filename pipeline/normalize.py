@@ -32,9 +32,13 @@ class UnitResolver:
     def resolve(self, text) -> str | None:
         return self.names.get(normalize_text(text))
 
-    def hint(self, text) -> str:
-        close = difflib.get_close_matches(normalize_text(text), self.choices, n=1, cutoff=0.4)
-        return f"，是否为“{self.names[close[0]]}”？" if close else "（方案中没有该单位）"
+    def hint(self, text, absent: set[str] = frozenset()) -> str:
+        """Suggest the closest known unit, preferring one that is absent from the same sheet (the likely typo)."""
+        close = [self.names[c] for c in difflib.get_close_matches(normalize_text(text), self.choices, n=5, cutoff=0.4)]
+        if not close:
+            return "（方案中没有该单位）"
+        best = next((c for c in close if c in absent), close[0])
+        return f"，是否为“{best}”？"
 
 
 class _Normalizer:
@@ -44,6 +48,10 @@ class _Normalizer:
         self.ingested = ingested
         self.issues: list[Issue] = list(ingested.issues)
         self.indicators = {i.id: i for i in scheme.indicators}
+        self.present: dict[tuple[str, str], set[str]] = {}  # (file, sheet) -> units it names correctly
+        for row in ingested.rows:
+            if name := self.units.resolve(row.unit.value):
+                self.present.setdefault((row.unit.file, row.unit.sheet), set()).add(name)
         self.failed: set[tuple[str, str, str]] = set()  # (unit, indicator, part) whose cell was unreadable
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -67,7 +75,9 @@ class _Normalizer:
     def unit_of(self, row: Row) -> str | None:
         name = self.units.resolve(row.unit.value)
         if name is None:
-            self.issue("unknown-unit", row.unit, name=str(row.unit.value).strip(), hint=self.units.hint(row.unit.value))
+            absent = set(self.scheme.unit_names) - self.present.get((row.unit.file, row.unit.sheet), set())
+            self.issue("unknown-unit", row.unit, name=str(row.unit.value).strip(),
+                       hint=self.units.hint(row.unit.value, absent))
         return name
 
     @staticmethod
@@ -232,6 +242,21 @@ class _Normalizer:
                             "reason": self.text(row, "reason"), "source": row.unit.source})
         return out
 
+    def leadership(self) -> list[dict]:
+        out = []
+        for row in self.ingested.rows:
+            if row.kind != "leadership" or not (unit := self.unit_of(row)) or "total" not in row.fields:
+                continue
+            cell = row.fields["total"]
+            ok, value = self.number(cell, unit)
+            if ok and value is None:
+                self.issue("missing-value", cell, unit)
+            elif ok and not (0 <= value <= 100):
+                self.issue("out-of-range", cell, unit, value=value, low=0, high=100)
+            elif ok:
+                out.append({"unit": unit, "member": self.text(row, "member"), "score": value, "source": cell.source})
+        return out
+
     def history(self) -> dict[str, dict]:
         out = {}
         for row in self.ingested.rows:
@@ -251,7 +276,7 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     n = _Normalizer(scheme, ingested)
     values = n.indicator_values()
     tallies = n.tallies()
-    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.history(), n.issues, ingested.files)
+    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.leadership(), n.history(), n.issues, ingested.files)
     if scheme.survey is not None and any(c.kind == "survey" for c in scheme.components):
         have = {t.unit for t in tallies}
         for unit in scheme.unit_names:

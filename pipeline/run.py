@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
@@ -51,16 +50,33 @@ class RunOutcome:
     message: str = ""
 
 
+def _try_lock(fh) -> bool:
+    """Non-blocking exclusive lock held by the open file; the OS drops it when the process dies."""
+    try:
+        import fcntl
+
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    except BlockingIOError:
+        return False
+
+
 @contextmanager
 def folder_lock(output_dir: Path):
-    """An exclusive, non-blocking flock on output/.kaohe.lock; the OS releases it if the process dies."""
+    """Stop two runs on one folder at once: a lock on output/.kaohe.lock for the run's lifetime."""
     output_dir.mkdir(parents=True, exist_ok=True)
     fh = open(output_dir / ".kaohe.lock", "w")
     try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(f"另一个 kaohe 正在处理该考核文件夹（{output_dir.parent}），请等其结束后再运行") from None
+        if not _try_lock(fh):
+            raise LockedError(f"另一个 kaohe 正在处理该考核文件夹（{output_dir.parent}），请等其结束后再运行")
         yield
     finally:
         fh.close()

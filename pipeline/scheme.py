@@ -79,10 +79,11 @@ class Awards(_Model):
 
 class Component(_Model):
     name: str
-    kind: Literal["indicators", "survey"]
+    kind: Literal["indicators", "survey", "leadership"]
     weight: float = Field(gt=0, le=1)
     full: float = Field(100, gt=0)
     raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
+    trim: bool = False  # leadership: 去掉一个最高分和一个最低分 (when at least 3 members scored)
 
 
 class Adjustment(_Model):

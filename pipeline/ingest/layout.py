@@ -32,6 +32,7 @@ ROLE_HEADERS = {
     "department": ("认定部门", "部门", "认定单位", "责任部门"),
     "item": ("否决事项", "事项", "否决项目"),
     "rank": ("名次", "排名", "总名次", "综合排名"),
+    "member": ("评分人", "打分人", "班子成员", "评分领导", "考核人", "评分人员"),
     "total": ("总分", "得分", "综合得分"),
     "grade": ("等次", "等级"),
 }
@@ -158,12 +159,14 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
                 columns[col] = f"{ind_id}:target" if is_target else ind_id
                 continue
         role = _match_role(parts)
-        if role and not (kind == "indicators" and role not in ("rank", "total", "grade")):
+        if role and not (kind == "indicators" and role not in ("rank", "total", "grade", "member")):
             columns[col] = role
         elif not any(clean_header(p) in IGNORED_HEADERS for p in parts):
             unknown[col] = "/".join(parts)
     if kind == "indicators" and not any(":" not in r and r not in ROLE_HEADERS for r in columns.values()):
-        if "rank" in columns.values():
+        if "member" in columns.values():
+            kind = "leadership"
+        elif "rank" in columns.values():
             kind = "history"
             unknown = {}
         else:

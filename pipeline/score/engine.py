@@ -114,6 +114,8 @@ class _Engine:
                 if c.kind == "indicators":
                     raw = sum(cats.values(), ZERO)
                     comps[c.name] = raw * _d(c.full) / _d(c.raw_full if c.raw_full is not None else c.full)
+                elif c.kind == "leadership":
+                    comps[c.name] = self.leadership_score(unit, c.trim) * _d(c.full) / 100
                 else:
                     comps[c.name] = (survey.units.get(unit, ZERO) if survey else ZERO) * _d(c.full) / 100
             adjustments = {}
@@ -164,6 +166,13 @@ class _Engine:
             "vetoes": self.data.vetoes,
         }
 
+    def leadership_score(self, unit: str, trim: bool) -> Decimal:
+        """Mean of the leadership members' 100-point scores, optionally without one highest and one lowest."""
+        scores = sorted(r["score"] for r in self.data.leadership if r["unit"] == unit)
+        if trim and len(scores) >= 3:
+            scores = scores[1:-1]
+        return sum(scores, ZERO) / len(scores) if scores else ZERO
+
     # -- ranks, grades, awards -------------------------------------------------------------------------
     def rank_key(self, row) -> tuple:
         return (row["total"], *(_d(row["components"][c]) for c in self.scheme.ranking.tie_breakers))
@@ -201,16 +210,18 @@ class _Engine:
         eligible = sorted((r for r in rows if not r["vetoed"] and r["total"] >= threshold),
                           key=lambda r: (r["rank"], self.units.index(r["unit"])))
         out = []
-        queue = iter(eligible)
         prize_winners = []
+        start = 0
         for prize in cfg.prizes:
-            for _ in range(prize.places):
-                r = next(queue, None)
-                if r is None:
-                    break
+            end = min(start + prize.places, len(eligible))
+            # Units tied with the last place of a prize share it (ranks are on published totals).
+            while 0 < end < len(eligible) and eligible[end]["rank"] == eligible[end - 1]["rank"]:
+                end += 1
+            for r in eligible[start:end]:
                 r["awards"].append(prize.name)
                 prize_winners.append(r["unit"])
                 out.append({"award": prize.name, "unit": r["unit"], "amount": prize.amount, "note": f"第{r['rank']}名"})
+            start = end
         if cfg.progress is not None:
             p = cfg.progress
             top = set(prize_winners[: p.exclude_top])

@@ -1,0 +1,40 @@
+"""Shared fixtures: a fresh copy of the bundled example folder, and a way to run the real CLI on it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ORACLES = ROOT.parent / "shared" / "oracles"
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    """A copy of the bundled county example (config.toml, input/, templates/) to run and to damage."""
+    folder = tmp_path / "县乡镇考核"
+    folder.mkdir()
+    shutil.copy2(ROOT / "config.toml", folder / "config.toml")
+    shutil.copytree(ROOT / "input", folder / "input")
+    if (ROOT / "templates").is_dir():
+        shutil.copytree(ROOT / "templates", folder / "templates")
+    return folder
+
+
+def kaohe(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `kaohe ARGS` as a user would (a subprocess), capturing Chinese output."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd or ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300,
+    )
+
+
+@pytest.fixture
+def oracles() -> Path:
+    if not ORACLES.is_dir():
+        pytest.skip(f"独立参考结果目录 {ORACLES} 不存在（用户的新克隆中没有 ../shared/oracles/）")
+    return ORACLES

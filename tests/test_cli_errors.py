@@ -1,0 +1,101 @@
+"""Bad input gets a clear Chinese error naming file › sheet › cell, and exit code 1 (SPEC §7, issue 2)."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+
+from conftest import kaohe
+
+STATS = "统计局/2025年度乡镇考核指标数据（统计局）.xlsx"
+
+
+def _edit(path, cell, value):
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    ws[cell] = value
+    wb.save(path)
+    return ws.title
+
+
+def _unit_in_row(path, row):
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    return str(ws[f"B{row}"].value).strip()
+
+
+def _column_of(path, header_text):
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    for row in ws.iter_rows(min_row=1, max_row=6):
+        for c in row:
+            if isinstance(c.value, str) and header_text in c.value:
+                return c.column_letter
+    raise AssertionError(f"no column {header_text}")
+
+
+def test_non_number_cell_names_file_sheet_cell_unit_and_indicator(example):
+    path = example / "input" / STATS
+    col = _column_of(path, "地区生产总值增长率")
+    sheet = _edit(path, f"{col}7", "12..5")
+    unit = _unit_in_row(path, 7)
+    res = kaohe("run", example)
+    assert res.returncode == 1, res.stdout + res.stderr
+    expected = f"[错误] {STATS} › {sheet}!{col}7：“12..5”不是有效数字（{unit} · A1 地区生产总值增长率）"
+    assert expected in res.stdout
+    assert "Traceback" not in res.stdout + res.stderr
+    assert not (example / "output" / "results.json").exists()  # refused to score over errors
+    csv_text = (example / "output" / "数据问题.csv").read_text(encoding="utf-8-sig")
+    assert "not-a-number" in csv_text and f"{col}7" in csv_text
+
+
+def test_unknown_unit_name_suggests_the_closest_unit(example):
+    path = example / "input" / STATS
+    unit = _unit_in_row(path, 8)
+    sheet = _edit(path, "B8", unit[0] + "湖" + unit[2:])  # a plausible misspelling
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    assert f"[错误] {STATS} › {sheet}!B8：未知单位“{unit[0]}湖{unit[2:]}”" in res.stdout
+    assert f"是否为“{unit}”？" in res.stdout
+    # and the unit it should have been is reported missing from that return, not silently dropped
+    assert f"报表中缺少单位“{unit}”的数据" in res.stdout
+
+
+def test_missing_department_return_is_listed_by_name(example):
+    shutil.rmtree(example / "input" / "信访局")
+    res = kaohe("run", example)
+    assert res.returncode == 1
+    assert "缺少“信访局”报送的报表（应含指标：F1 越级上访批次、F2 信访事项按期办结率）" in res.stdout
+
+
+def test_scheme_error_is_chinese_with_exit_code_2(example):
+    cfg = example / "config.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("per_event = 3", "per_evnet = 3"), encoding="utf-8")
+    res = kaohe("run", example)
+    assert res.returncode == 2
+    assert "per_evnet：未知的配置项（可能拼写错误），是否应为“per_event”？" in res.stderr
+    assert "E1" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_points_that_do_not_add_up_is_a_scheme_error(example):
+    cfg = example / "config.toml"
+    text = cfg.read_text(encoding="utf-8").replace('unit = "起"\npoints = 6', 'unit = "起"\npoints = 7')
+    cfg.write_text(text, encoding="utf-8")
+    res = kaohe("check", example)
+    assert res.returncode == 2
+    assert "各指标分值之和为 101" in res.stderr
+
+
+def test_help_is_chinese():
+    res = kaohe("--help")
+    assert res.returncode == 0
+    assert "用法：" in res.stdout and "读取报表、计分" in res.stdout
+    assert "Usage" not in res.stdout
+    run_help = kaohe("run", "--help")
+    assert "用法：" in run_help.stdout and "选项：" in run_help.stdout
+
+
+def test_missing_folder_and_bad_option_are_chinese(tmp_path):
+    res = kaohe("run", tmp_path / "不存在")
+    assert res.returncode == 2 and "不存在" in res.stderr
+    res = kaohe("run", "--frobnicate")
+    assert res.returncode == 2 and "没有选项" in res.stderr and "Traceback" not in res.stderr
