@@ -32,6 +32,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("unknown-unit", ERROR, "未知单位“{name}”{hint}"),
         IssueType("unknown-column", WARNING, "无法识别的列“{name}”，已忽略{hint}"),
         IssueType("unknown-choice", ERROR, "“{text}”不是有效选项（可选：{choices}）"),
+        IssueType("duplicate-column", ERROR, "该列与 {other} 列表示同一项数据，无法确定取哪一列；请删除多余的列或在表头注明“目标值”“上年值”"),
         IssueType("conflict", ERROR, "与 {other} 的数值不一致（{value} ≠ {other_value}）"),
         IssueType("duplicate", WARNING, "与 {other} 重复，已按一次计入"),
         IssueType("duplicate-file", WARNING, "与 {other} 内容完全相同，已按一个文件处理"),
@@ -46,6 +47,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("missing-survey", ERROR, "缺少单位“{unit}”的公众评议数据"),
         IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
         IssueType("missing-target", ERROR, "缺少目标值"),
+        IssueType("missing-last-year", ERROR, "缺少上年值（综合指数须有本年值和上年值）"),
         IssueType("ignored-file", INFO, "不是受支持的报表格式，已忽略"),
         IssueType("file-too-large", ERROR, "文件过大或压缩比异常（{reason}），已拒绝读取"),
     ]

@@ -47,7 +47,7 @@ class _Normalizer:
         self.units = UnitResolver(scheme)
         self.ingested = ingested
         self.issues: list[Issue] = list(ingested.issues)
-        self.indicators = {i.id: i for i in scheme.indicators}
+        self.indicators = {i.id: i for i in scheme.measures}
         self.present: dict[tuple[str, str], set[str]] = {}  # (file, sheet) -> units it names correctly
         for row in ingested.rows:
             if name := self.units.resolve(row.unit.value):
@@ -119,7 +119,7 @@ class _Normalizer:
         records = []
         present_sources = {self.indicators[i].source for (_, i, _) in found}
         for source in self.scheme.sources:
-            inds = [i for i in self.scheme.indicators if i.source == source]
+            inds = [i for i in self.scheme.measures if i.source == source]
             if source not in present_sources:
                 self.issues.append(Issue("missing-return", params={
                     "source": source, "indicators": "、".join(i.label for i in inds)}))
@@ -143,6 +143,14 @@ class _Normalizer:
                         "value": value, "target": target,
                         "source": cell.source if cell else "", "target_source": tcell.source if tcell else "",
                     })
+                    if ind.method == "growth":  # a composite-index item also needs last year's value
+                        last, lcell = found.get((unit, ind.id, "last"), (None, None))
+                        if cell is not None and last is None and (unit, ind.id, "last") not in self.failed:
+                            self.issue("missing-last-year", lcell or cell, unit, ind.label)
+                        records.append({
+                            "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year - 1),
+                            "value": last, "target": None, "source": lcell.source if lcell else "", "target_source": "",
+                        })
         return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
 
     def _source_file(self, source: str) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -77,13 +77,38 @@ class Awards(_Model):
     progress: Progress | None = None
 
 
+class GrowthItem(_Model):
+    """One indicator of a composite index (综合指数): read from returns with this year's and last year's value."""
+
+    id: str
+    name: str
+    source: str
+    weight: float = Field(gt=0, le=1)
+    direction: Literal["higher", "lower"] = "higher"
+    unit: str = ""
+    aliases: list[str] = []
+    # Shared with Indicator so that ingest/normalize treat both alike.
+    method: ClassVar[str] = "growth"
+    missing: ClassVar[str] = "error"
+    target: ClassVar[None] = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+
 class Component(_Model):
     name: str
-    kind: Literal["indicators", "survey", "leadership"]
+    kind: Literal["indicators", "survey", "leadership", "growth_index"]
     weight: float = Field(gt=0, le=1)
     full: float = Field(100, gt=0)
     raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
     trim: bool = False  # leadership: 去掉一个最高分和一个最低分 (when at least 3 members scored)
+    # growth_index (自己与自己比 self_weight + 与全县平均比 1 - self_weight), scored by efficacy over the index
+    items: list[GrowthItem] = []
+    self_weight: float = Field(0.6, ge=0, le=1)
+    base: float = Field(0.6, ge=0, le=1)
+    compare: Literal["all", "group"] = "all"
 
 
 class Adjustment(_Model):
@@ -195,8 +220,13 @@ class Scheme(_Model):
         return list(dict.fromkeys(u.group for u in self.units if u.group))
 
     @property
+    def measures(self) -> list["Indicator | GrowthItem"]:
+        """Everything read from departmental returns: leaf indicators and composite-index items."""
+        return [*self.indicators, *(it for c in self.components for it in c.items)]
+
+    @property
     def sources(self) -> list[str]:
-        return list(dict.fromkeys(i.source for i in self.indicators))
+        return list(dict.fromkeys(i.source for i in self.measures))
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
@@ -224,7 +254,7 @@ class Scheme(_Model):
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
             problems.append(f"units：单位重复：{'、'.join(dup)}")
-        ids = [i.id for i in self.indicators]
+        ids = [i.id for i in self.measures]
         if len(set(ids)) != len(ids):
             dup = sorted({n for n in ids if ids.count(n) > 1})
             problems.append(f"indicators：指标编号重复：{'、'.join(dup)}")
@@ -234,6 +264,13 @@ class Scheme(_Model):
         if "survey" in kinds and self.survey is None:
             problems.append("survey：方案含“公众评议”组成部分，但缺少 [survey] 设置")
         for c in self.components:
+            if c.kind == "growth_index":
+                if not c.items:
+                    problems.append(f"components（{c.name}）：综合指数须列出 items")
+                elif sum(Decimal(str(it.weight)) for it in c.items) != 1:
+                    problems.append(f"components（{c.name}）.items：各项权重之和应为 1")
+            elif c.items:
+                problems.append(f"components（{c.name}）：只有 kind = \"growth_index\" 的组成部分可以列出 items")
             if c.kind == "indicators":
                 points = sum(Decimal(str(i.points)) for i in self.indicators)
                 expected = Decimal(str(c.raw_full if c.raw_full is not None else c.full))

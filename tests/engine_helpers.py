@@ -29,14 +29,15 @@ def make_scheme(indicators: list[dict], units: list[str] | list[dict], precision
     return parse_scheme(raw)
 
 
-def make_dataset(values: dict[str, dict[str, object]], **registers) -> Dataset:
-    """values: indicator id -> unit -> value or (value, target)."""
+def make_dataset(values: dict[str, dict[str, object]], previous: dict | None = None, **registers) -> Dataset:
+    """values: indicator id -> unit -> value or (value, target), for 2025; previous: the same for 2024."""
     records = []
-    for ind, per_unit in values.items():
+    periods = [("2025", values), ("2024", previous or {})]
+    for period, ind, per_unit in ((p, i, u) for p, vals in periods for i, u in vals.items()):
         for unit, v in per_unit.items():
             value, target = v if isinstance(v, tuple) else (v, None)
             records.append({
-                "unit": unit, "indicator": ind, "period": "2025",
+                "unit": unit, "indicator": ind, "period": period,
                 "value": None if value is None else Decimal(str(value)),
                 "target": None if target is None else Decimal(str(target)),
                 "source": f"测试.xlsx › 表!{ind}", "target_source": "",

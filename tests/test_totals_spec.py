@@ -191,3 +191,21 @@ def test_village_form_exam_and_leadership_884():
     unit = res["units"][0]
     assert unit["components"] == {"考核组评分": 880.0, "班子成员评分": 920.0}
     assert unit["total"] == 884.0  # 1320/1500×1000×90% + 92×10×10%
+
+
+def test_growth_index_spec_example():
+    """SPEC §5: weights 0.5/0.5; GDP higher-better, energy per GDP lower-better; score on 60 points."""
+    items = [
+        {"id": "G1", "name": "地区生产总值", "source": "统计局", "weight": 0.5},
+        {"id": "G2", "name": "单位GDP能耗", "source": "统计局", "weight": 0.5, "direction": "lower"},
+    ]
+    scheme = make_scheme([], ["A", "B", "C"], components=[
+        {"name": "发展指数", "kind": "growth_index", "weight": 1, "full": 60, "items": items},
+    ])
+    this_year = {"G1": {"A": 110, "B": 92, "C": 52}, "G2": {"A": 0.76, "B": 0.60, "C": 0.55}}
+    last_year = {"G1": {"A": 100, "B": 80, "C": 50}, "G2": {"A": 0.80, "B": 0.60, "C": 0.50}}
+    res = score(scheme, make_dataset(this_year, previous=last_year))
+    by = {u["unit"]: u for u in res["units"]}
+    assert {u: by[u]["indices"]["发展指数"] for u in "ABC"} == {"A": 107.3176, "B": 107.4545, "C": 93.9077}
+    assert {u: by[u]["components"]["发展指数"] for u in "ABC"} == {"A": 59.7574, "B": 60.0, "C": 36.0}
+    assert [u["unit"] for u in res["units"]] == ["B", "A", "C"]

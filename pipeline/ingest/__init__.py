@@ -110,7 +110,7 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
     for path in ignored:
         result.issues.append(Issue("ignored-file", file=str(path.relative_to(input_dir))))
     seen_hashes: dict[str, str] = {}
-    indicator_names = [i.name for i in scheme.indicators]
+    indicator_names = [i.name for i in scheme.measures]
     for path in paths:
         rel = str(path.relative_to(input_dir))
         if progress:
@@ -139,6 +139,12 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
                 result.issues.append(
                     Issue("unknown-column", file=rel, sheet=sheet.name, cell=cell_name(table.header_rows[0], col),
                           params={"name": text, "hint": suggest(text.split("/")[0], indicator_names)})
+                )
+            header_row = table.header_rows[0]
+            for col, other in table.duplicate_columns.items():
+                result.issues.append(
+                    Issue("duplicate-column", file=rel, sheet=sheet.name, cell=cell_name(header_row, col),
+                          params={"other": cell_name(header_row, other)})
                 )
             result.rows.extend(extract(sheet, table, rel))
     return result

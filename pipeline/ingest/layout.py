@@ -37,6 +37,9 @@ ROLE_HEADERS = {
     "grade": ("等次", "等级"),
 }
 TARGET_LABELS = {"目标值", "目标", "计划值", "计划", "任务数", "目标任务", "年度目标", "目标数", "计划数"}
+LAST_YEAR_LABELS = {"上年值", "上年", "上年数", "去年", "去年值", "上年同期", "上年完成值", "基期值"}
+VALUE_LABELS = {"完成值", "实际值", "本年值", "本年", "当年值", "完成数", "实际完成", "本年完成值"}
+SUB_LABELS = VALUE_LABELS | TARGET_LABELS | LAST_YEAR_LABELS
 IGNORED_HEADERS = ("序号", "备注", "说明", "编号")
 
 
@@ -49,6 +52,7 @@ class Table:
     unit_col: int
     columns: dict[int, str] = field(default_factory=dict)  # col -> role ("A1", "A1:target", "round", "满意", ...)
     unknown_columns: dict[int, str] = field(default_factory=dict)  # col -> header text we could not map
+    duplicate_columns: dict[int, int] = field(default_factory=dict)  # col -> earlier col with the same role
     title: str = ""
 
 
@@ -77,8 +81,8 @@ def find_header(sheet: Sheet) -> tuple[int, int, int] | None:
             if isinstance(v, str) and UNIT_HEADER.match(clean_header(v)):
                 last = merged_height.get((r, c), r)
                 # An unmerged unit header may still sit over a two-row header (sub-labels in the next row).
-                if last == r and any(
-                    isinstance(sheet.value(r + 1, cc), str) and clean_header(sheet.value(r + 1, cc)) in ("完成值", "目标值", "实际值", "计划值")
+                if last == r and sheet.value(r + 1, c) in (None, "") and any(
+                    isinstance(sheet.value(r + 1, cc), str) and clean_header(sheet.value(r + 1, cc)) in SUB_LABELS
                     for cc in range(1, sheet.max_col + 1)
                 ):
                     last = r + 1
@@ -102,7 +106,7 @@ def _match_role(parts: list[str]) -> str | None:
 def _indicator_names(scheme: Scheme) -> list[tuple[str, str]]:
     """(normalised name, indicator id), longest first so the most specific name wins."""
     names = []
-    for ind in scheme.indicators:
+    for ind in scheme.measures:
         for n in (ind.name, f"{ind.id}{ind.name}", ind.id, *ind.aliases):
             names.append((normalize_text(n), ind.id))
     return sorted(names, key=lambda x: -len(x[0]))
@@ -155,8 +159,13 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
         if kind == "indicators":
             ind_id = match_indicator(parts, names)
             if ind_id:
-                is_target = any(clean_header(p) in TARGET_LABELS for p in parts)
-                columns[col] = f"{ind_id}:target" if is_target else ind_id
+                labels = {clean_header(p) for p in parts}
+                if labels & TARGET_LABELS:
+                    columns[col] = f"{ind_id}:target"
+                elif labels & LAST_YEAR_LABELS or any(re.fullmatch(r"(19|20)\d\d年?", p) and int(p[:4]) < scheme.assessment.year for p in labels):
+                    columns[col] = f"{ind_id}:last"
+                else:
+                    columns[col] = ind_id
                 continue
         role = _match_role(parts)
         if role and not (kind == "indicators" and role not in ("rank", "total", "grade", "member")):
@@ -173,7 +182,15 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
             return None
     if kind == "indicators":
         columns = {c: r for c, r in columns.items() if r not in ROLE_HEADERS}
-    return Table(kind, (first, last), unit_col, columns, unknown, title)
+    first_col: dict[str, int] = {}
+    duplicates: dict[int, int] = {}
+    for col, role in sorted(columns.items()):
+        if role in first_col:
+            duplicates[col] = first_col[role]
+        else:
+            first_col[role] = col
+    columns = {c: r for c, r in columns.items() if c not in duplicates}
+    return Table(kind, (first, last), unit_col, columns, unknown, duplicates, title)
 
 
 def data_rows(sheet: Sheet, table: Table):

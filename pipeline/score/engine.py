@@ -12,6 +12,7 @@ from decimal import Decimal, localcontext
 from ..dataset import Dataset
 from ..numbers import CONTEXT, publish, round_half_up
 from ..scheme import Indicator, Scheme
+from .growth import composite_index, growth_scores
 from .methods import Observation, score_indicator
 from .survey import score_survey
 
@@ -59,24 +60,47 @@ class _Engine:
         self.prec = scheme.assessment.precision
         self.units = scheme.unit_names
         self.group_of = {u.name: u.group for u in scheme.units}
+        self.values = data.values
+        self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
 
     def pub(self, x: Decimal | None) -> float | None:
         return publish(x, self.prec)
 
     # -- indicators ----------------------------------------------------------------------------------
+    def compared_sets(self, compare: str) -> list[list[str]]:
+        """The sets of units compared with each other: all units, or each group apart."""
+        if compare == "group":
+            return [[u for u in self.units if self.group_of[u] == g] for g in self.scheme.groups]
+        return [self.units]
+
+    def period_values(self, period: int) -> dict[str, dict[str, Decimal | None]]:
+        out: dict[str, dict[str, Decimal | None]] = {}
+        for rec in self.values[self.values["period"] == str(period)].itertuples(index=False):
+            out.setdefault(rec.indicator, {})[rec.unit] = rec.value
+        return out
+
+    def growth_component(self, comp) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        """(index, score) per unit for a composite-index component."""
+        year = self.scheme.assessment.year
+        current, previous = self.period_values(year), self.period_values(year - 1)
+        index, scores = {}, {}
+        for members in self.compared_sets(comp.compare):
+            idx = composite_index(comp, current, previous, members)
+            index.update(idx)
+            scores.update(growth_scores(comp, idx))
+        return index, scores
+
     def indicator_scores(self) -> dict[str, dict[str, Decimal | None]]:
         by_ind: dict[str, dict[str, Observation]] = {i.id: {} for i in self.scheme.indicators}
-        for rec in self.data.values.itertuples(index=False):
-            by_ind[rec.indicator][rec.unit] = Observation(rec.value, rec.target)
+        for rec in self.current.itertuples(index=False):
+            if rec.indicator in by_ind:
+                by_ind[rec.indicator][rec.unit] = Observation(rec.value, rec.target)
         scores: dict[str, dict[str, Decimal | None]] = {}
         for ind in self.scheme.indicators:
             obs = {u: by_ind[ind.id].get(u, Observation(None)) for u in self.units}
-            if ind.compare == "group":
-                scores[ind.id] = {}
-                for g in self.scheme.groups:
-                    scores[ind.id].update(score_indicator(ind, {u: o for u, o in obs.items() if self.group_of[u] == g}))
-            else:
-                scores[ind.id] = score_indicator(ind, obs)
+            scores[ind.id] = {}
+            for members in self.compared_sets(ind.compare):
+                scores[ind.id].update(score_indicator(ind, {u: obs[u] for u in members}))
         return scores
 
     def category_scores(self, scores, unit: str) -> dict[str, Decimal]:
@@ -98,6 +122,7 @@ class _Engine:
     def _run(self) -> dict:
         s = self.scheme
         ind_scores = self.indicator_scores()
+        growth = {c.name: self.growth_component(c) for c in s.components if c.kind == "growth_index"}
         survey = score_survey(s.survey, self.data.tallies, self.units) if s.survey else None
         adj_sum: dict[str, dict[str, Decimal]] = {u: {} for u in self.units}
         for a in self.data.adjustments:
@@ -114,6 +139,8 @@ class _Engine:
                 if c.kind == "indicators":
                     raw = sum(cats.values(), ZERO)
                     comps[c.name] = raw * _d(c.full) / _d(c.raw_full if c.raw_full is not None else c.full)
+                elif c.kind == "growth_index":
+                    comps[c.name] = growth[c.name][1][unit]
                 elif c.kind == "leadership":
                     comps[c.name] = self.leadership_score(unit, c.trim) * _d(c.full) / 100
                 else:
@@ -135,6 +162,7 @@ class _Engine:
                 "categories": {k: self.pub(v) for k, v in cats.items()},
                 "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
+                "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
             })
         self.rank(rows)
         self.grade(rows)
@@ -236,7 +264,9 @@ class _Engine:
     def detail(self, ind_scores) -> list[dict]:
         inds = {i.id: i for i in self.scheme.indicators}
         out = []
-        for rec in self.data.values.itertuples(index=False):
+        for rec in self.current.itertuples(index=False):
+            if rec.indicator not in inds:
+                continue
             ind = inds[rec.indicator]
             score = ind_scores[rec.indicator].get(rec.unit)
             out.append({

@@ -41,10 +41,15 @@ def efficacy_coefficient(x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool
     return max(d, ZERO) if clamp_low else d
 
 
+def efficacy_points(points, base, x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool = False) -> Decimal:
+    """points × (base + (1 − base) × d), floor 0: the “60 + 40 × 功效系数” form at base 0.6."""
+    base = D(base)
+    d = efficacy_coefficient(x, x_s, x_u, clamp_low)
+    return max(ZERO, D(points) * (base + (ONE - base) * d))
+
+
 def efficacy_score(ind: Indicator, x: Decimal, x_s: Decimal, x_u: Decimal) -> Decimal:
-    base = D(ind.base)
-    d = efficacy_coefficient(x, x_s, x_u, ind.clamp_low)
-    return max(ZERO, D(ind.points) * (base + (ONE - base) * d))
+    return efficacy_points(ind.points, ind.base, x, x_s, x_u, ind.clamp_low)
 
 
 def efficacy_standards(values: list[Decimal], direction: str) -> tuple[Decimal, Decimal]:

@@ -1,0 +1,39 @@
+"""Composite index (综合指数, SPEC §5): “自己与自己比 60% + 与全县平均比 40%”, scored by efficacy across units.
+
+For unit u and item i (weights sum to 1): self index s = x_t / x_{t-1}, average index a = x_t / mean_t, both
+inverted for lower-is-better; index c_u = 100 × Σ w_i (sw × s + (1 − sw) × a). The component score is the
+efficacy score of c_u among the compared units (x_s = best index, x_u = worst, base from the scheme).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..scheme import Component
+from .methods import D, efficacy_points
+
+ZERO = Decimal(0)
+
+
+def composite_index(
+    comp: Component, current: dict[str, dict[str, Decimal]], previous: dict[str, dict[str, Decimal]], units: list[str]
+) -> dict[str, Decimal]:
+    """Index per unit over the compared `units`; current/previous map item id -> unit -> value."""
+    sw = D(comp.self_weight)
+    index = {u: ZERO for u in units}
+    for item in comp.items:
+        now = current[item.id]
+        mean = sum((now[u] for u in units), ZERO) / len(units)
+        for u in units:
+            x, last = now[u], previous[item.id][u]
+            if item.direction == "higher":
+                s, a = x / last, x / mean
+            else:
+                s, a = last / x, mean / x
+            index[u] += D(item.weight) * (sw * s + (1 - sw) * a)
+    return {u: 100 * v for u, v in index.items()}
+
+
+def growth_scores(comp: Component, index: dict[str, Decimal]) -> dict[str, Decimal]:
+    best, worst = max(index.values()), min(index.values())
+    return {u: efficacy_points(comp.full, comp.base, c, best, worst) for u, c in index.items()}
