@@ -45,6 +45,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("unrecognised-sheet", INFO, "工作表未包含考核数据，已跳过"),
         IssueType("unknown-adjustment", ERROR, "未知的加减分类别“{name}”（方案中有：{choices}）"),
         IssueType("missing-survey", ERROR, "缺少单位“{unit}”的公众评议数据"),
+        IssueType("missing-survey-round", ERROR, "缺少单位“{unit}”{round}评议的数据（各轮按权重合计，缺一轮无法计分）"),
         IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
         IssueType("missing-target", ERROR, "缺少目标值"),
         IssueType("missing-last-year", ERROR, "缺少上年值（综合指数须有本年值和上年值）"),

@@ -163,7 +163,7 @@ class _Normalizer:
 
     def check_range(self, ind, value: Decimal, cell: RawCell, unit: str):
         if ind.method == "direct" and not (0 <= value <= Decimal(str(ind.points))):
-            self.issue("out-of-range", cell, unit, ind.label, value=value, low=0, high=ind.points)
+            self.issue("out-of-range", cell, unit, ind.label, value=value, low=0, high=f"{ind.points:g}")
         elif ind.method == "count_deduct" and value < 0:
             self.issue("negative-value", cell, unit, ind.label, value=value)
 
@@ -207,6 +207,9 @@ class _Normalizer:
                     counts[choice] = n
             if bad:
                 continue
+            if sum(counts.values()) == 0:
+                self.issue("survey-no-answer", row.fields.get("question", row.unit), unit,
+                           indicator=f"{rnd}·{cat}·{question}")
             tally = Tally(unit, rnd, cat, question, counts, unknown, row.unit.source)
             key = (unit, rnd, cat, question)
             if key in out and (out[key].counts, out[key].unknown) != (counts, unknown):
@@ -286,8 +289,14 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     tallies = n.tallies()
     data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.leadership(), n.history(), n.issues, ingested.files)
     if scheme.survey is not None and any(c.kind == "survey" for c in scheme.components):
-        have = {t.unit for t in tallies}
+        have: dict[str, set[str]] = {}
+        for t in tallies:
+            have.setdefault(t.unit, set()).add(t.round)
         for unit in scheme.unit_names:
             if unit not in have:
                 data.issues.append(Issue("missing-survey", unit=unit, params={"unit": unit}))
+                continue
+            for rnd in scheme.survey.rounds:
+                if rnd not in have[unit]:
+                    data.issues.append(Issue("missing-survey-round", unit=unit, params={"unit": unit, "round": rnd}))
     return data

@@ -99,3 +99,47 @@ def test_missing_folder_and_bad_option_are_chinese(tmp_path):
     assert res.returncode == 2 and "不存在" in res.stderr
     res = kaohe("run", "--frobnicate")
     assert res.returncode == 2 and "没有选项" in res.stderr and "Traceback" not in res.stderr
+
+
+SURVEY = "公众评议/2025年度乡镇公众评议统计表.xlsx"
+
+
+def test_direct_score_outside_its_points_is_a_data_error_not_clipped(example):
+    path = example / "input" / "卫健局" / "2025年度乡镇考核指标数据（卫健局）.xlsx"
+    col = _column_of(path, "基层医疗卫生工作评分")
+    sheet = _edit(path, f"{col}9", 4.5)  # D3 is worth 4 points
+    unit = _unit_in_row(path, 9)
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    assert f"› {sheet}!{col}9：数值 4.5 超出允许范围 [0, 4]（{unit} · D3 基层医疗卫生工作评分）" in res.stdout
+
+
+def test_survey_question_nobody_could_answer_is_left_out_and_reported(example):
+    path = example / "input" / SURVEY
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 6) if ws.cell(r, 6).value == "满意")
+    row = header + 1
+    unit, question = ws.cell(row, 2).value, ws.cell(row, 5).value
+    for col in (6, 7, 8):
+        ws.cell(row, col).value = 0
+    ws.cell(row, 9).value = 12
+    wb.save(path)
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout
+    assert f"[警告] {SURVEY} › {ws.title}!E{row}：该题没有有效回答（全部为不了解或无人作答），已不计入" in res.stdout
+    assert unit in res.stdout and question in res.stdout
+
+
+def test_missing_survey_round_is_an_error(example):
+    path = example / "input" / SURVEY
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    target = "杨庄乡"
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 2).value == target and ws.cell(r, 3).value == "中期":
+            ws.cell(r, 2).value = None
+    wb.save(path)
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    assert f"缺少单位“{target}”中期评议的数据" in res.stdout
