@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import tomllib
 from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -41,7 +42,7 @@ class Assessment(_Model):
     year: int
     organizer: str = ""
     full_score: float = 100
-    precision: int = Field(2, ge=0, le=6)
+    precision: int = Field(2, ge=0, le=12)
 
 
 class Ranking(_Model):
@@ -109,6 +110,7 @@ class Component(_Model):
     self_weight: float = Field(0.6, ge=0, le=1)
     base: float = Field(0.6, ge=0, le=1)
     compare: Literal["all", "group"] = "all"
+    aggregation: Literal["sum", "mean", "geomean"] = "sum"  # indicators: how top-level categories combine
 
 
 class Adjustment(_Model):
@@ -126,6 +128,50 @@ class Survey(_Model):
     scale: float = 5  # the best choice's score: category score / scale * 100
 
 
+class Category(_Model):
+    """A node of the indicator tree (一级/二级指标): how it combines its children, and its weight in its parent."""
+
+    path: list[str]
+    aggregation: Literal["sum", "mean", "geomean"] = "sum"
+    weight: float = Field(1, gt=0)  # within the parent, for mean/geomean parents
+    points: float | None = Field(None, gt=0)  # declared full points (checked against the children's sum)
+
+
+@dataclass
+class Node:
+    """Derived tree node: children are sub-nodes or leaf indicators, in scheme order."""
+
+    path: tuple[str, ...]
+    aggregation: str = "sum"
+    weight: Decimal = Decimal(1)
+    declared: Decimal | None = None
+    children: list = field(default_factory=list)  # list[Node | Indicator]
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+    @property
+    def key(self) -> str:
+        return "/".join(self.path)
+
+
+def weight_of(child) -> Decimal:
+    return child.weight if isinstance(child, Node) else Decimal(str(child.weight))
+
+
+def full_of(child) -> Decimal:
+    """Full points of a node: declared, or the sum (sum) / weighted mean (mean, geomean) of its children's."""
+    if not isinstance(child, Node):
+        return Decimal(str(child.points))
+    if child.declared is not None:
+        return child.declared
+    fulls = [(weight_of(c), full_of(c)) for c in child.children]
+    if child.aggregation == "sum":
+        return sum((f for _, f in fulls), Decimal(0))
+    return sum((w * f for w, f in fulls), Decimal(0)) / sum((w for w, _ in fulls), Decimal(0))
+
+
 class Unit(_Model):
     name: str
     group: str = ""
@@ -139,6 +185,7 @@ class Indicator(_Model):
     source: str
     points: float = Field(gt=0)
     method: Literal["direct", "efficacy", "efficacy_standard", "completion", "step", "count_deduct", "rank"]
+    weight: float = Field(1, gt=0)  # within its category, for mean/geomean categories
     unit: str = ""
     aliases: list[str] = []
     direction: Literal["higher", "lower"] = "higher"
@@ -149,6 +196,7 @@ class Indicator(_Model):
     x_s: float | None = None
     x_u: float | None = None
     clamp_low: bool = False
+    round_ratio: int | None = Field(None, ge=0, le=10)  # round the 功效系数 half-up to this many decimals first
     # efficacy_standard: five standard values 优秀/良好/平均/较低/较差
     standards: dict[str, float] | None = None
     below: float = 0  # score below 较差 (as a fraction of points)
@@ -209,6 +257,7 @@ class Scheme(_Model):
     survey: Survey | None = None
     units: list[Unit]
     indicators: list[Indicator] = []
+    categories: list[Category] = []
 
     # -- derived views -------------------------------------------------------------------------
     @property
@@ -231,12 +280,42 @@ class Scheme(_Model):
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
 
-    def categories(self) -> list[tuple[tuple[str, ...], list[Indicator]]]:
-        """Top-level categories in scheme order with their leaf indicators."""
+    def top_categories(self) -> list[tuple[tuple[str, ...], list[Indicator]]]:
+        """Top-level categories in scheme order with all their leaf indicators."""
         out: dict[tuple[str, ...], list[Indicator]] = {}
         for ind in self.indicators:
             out.setdefault(tuple(ind.category[:1]), []).append(ind)
         return list(out.items())
+
+    def tree(self) -> list[Node]:
+        """The indicator tree's top-level nodes, built from the indicators' category paths and [[categories]]."""
+        config = {tuple(c.path): c for c in self.categories}
+        nodes: dict[tuple[str, ...], Node] = {}
+        top: list[Node] = []
+
+        def node(path: tuple[str, ...]) -> Node:
+            if path not in nodes:
+                cfg = config.get(path)
+                n = Node(path)
+                if cfg is not None:
+                    n.aggregation, n.weight = cfg.aggregation, Decimal(str(cfg.weight))
+                    n.declared = Decimal(str(cfg.points)) if cfg.points is not None else None
+                nodes[path] = n
+                (node(path[:-1]).children if len(path) > 1 else top).append(n)
+            return nodes[path]
+
+        for ind in self.indicators:
+            node(tuple(ind.category)).children.append(ind)
+        return top
+
+    def walk(self) -> list[Node]:
+        """Every node of the tree, parents before children."""
+        out, stack = [], list(reversed(self.tree()))
+        while stack:
+            n = stack.pop()
+            out.append(n)
+            stack.extend(reversed([c for c in n.children if isinstance(c, Node)]))
+        return out
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -271,14 +350,24 @@ class Scheme(_Model):
                     problems.append(f"components（{c.name}）.items：各项权重之和应为 1")
             elif c.items:
                 problems.append(f"components（{c.name}）：只有 kind = \"growth_index\" 的组成部分可以列出 items")
-            if c.kind == "indicators":
-                points = sum(Decimal(str(i.points)) for i in self.indicators)
+            if c.kind == "indicators" and self.indicators:
+                top = Node(("",), c.aggregation, children=self.tree())
+                points = full_of(top)
                 expected = Decimal(str(c.raw_full if c.raw_full is not None else c.full))
                 if points != expected:
                     key = "raw_full" if c.raw_full is not None else "full"
+                    what = "各指标分值之和" if c.aggregation == "sum" else "各指标分值按权重平均"
+                    problems.append(f"indicators：{what}为 {points}，与组成部分“{c.name}”的 {key} = {expected} 不一致")
+        known_paths = {tuple(i.category[:k]) for i in self.indicators for k in range(1, len(i.category) + 1)}
+        for k, cat in enumerate(self.categories):
+            if tuple(cat.path) not in known_paths:
+                problems.append(f"categories[{k + 1}]：没有指标属于“{'/'.join(cat.path)}”")
+            elif cat.points is not None and cat.aggregation == "sum":
+                n = next(n for n in self.walk() if n.path == tuple(cat.path))
+                children = sum((full_of(ch) for ch in n.children), Decimal(0))
+                if children != Decimal(str(cat.points)):
                     problems.append(
-                        f"indicators：各指标分值之和为 {points}，与组成部分“{c.name}”的 {key} = {expected} 不一致"
-                    )
+                        f"categories[{k + 1}]（{'/'.join(cat.path)}）：下属指标分值之和为 {children}，与 points = {cat.points:g} 不一致")
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True):
             problems.append("grades：等次须按分数线从高到低排列")

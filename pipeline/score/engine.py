@@ -11,7 +11,8 @@ from decimal import Decimal, localcontext
 
 from ..dataset import Dataset
 from ..numbers import CONTEXT, publish, round_half_up
-from ..scheme import Indicator, Scheme
+from ..scheme import Indicator, Node, Scheme, full_of, weight_of
+from .aggregate import aggregate
 from .growth import composite_index, growth_scores
 from .methods import Observation, score_indicator
 from .survey import score_survey
@@ -61,6 +62,7 @@ class _Engine:
         self.units = scheme.unit_names
         self.group_of = {u.name: u.group for u in scheme.units}
         self.values = data.values
+        self.tree = scheme.tree()
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
 
     def pub(self, x: Decimal | None) -> float | None:
@@ -103,16 +105,20 @@ class _Engine:
                 scores[ind.id].update(score_indicator(ind, {u: obs[u] for u in members}))
         return scores
 
-    def category_scores(self, scores, unit: str) -> dict[str, Decimal]:
-        """Sum of points per top-level category; a left-out (reweight) indicator rescales the others."""
-        out = {}
-        for path, inds in self.scheme.categories():
-            full = sum((_d(i.points) for i in inds), ZERO)
-            present = [i for i in inds if scores[i.id].get(unit) is not None]
-            got = sum((scores[i.id][unit] for i in present), ZERO)
-            have = sum((_d(i.points) for i in present), ZERO)
-            out[path[0]] = got * full / have if have and have != full else got
-        return out
+    def tree_scores(self, scores, unit: str) -> tuple[Decimal | None, dict[str, Decimal | None]]:
+        """(the indicators component's raw score, every category node's score keyed by its path "a/b")."""
+        out: dict[str, Decimal | None] = {}
+
+        def score_of(child) -> Decimal | None:
+            if not isinstance(child, Node):
+                return scores[child.id].get(unit)
+            value = aggregate(child.aggregation, [(weight_of(c), full_of(c), score_of(c)) for c in child.children])
+            out[child.key] = value
+            return value
+
+        method = next((c.aggregation for c in self.scheme.components if c.kind == "indicators"), "sum")
+        raw = aggregate(method, [(weight_of(n), full_of(n), score_of(n)) for n in self.tree])
+        return raw, out
 
     # -- components and total -------------------------------------------------------------------------
     def run(self) -> dict:
@@ -133,12 +139,12 @@ class _Engine:
 
         rows = []
         for unit in self.units:
-            cats = self.category_scores(ind_scores, unit)
+            raw, tree = self.tree_scores(ind_scores, unit)
             comps: dict[str, Decimal] = {}
             for c in s.components:
                 if c.kind == "indicators":
-                    raw = sum(cats.values(), ZERO)
-                    comps[c.name] = raw * _d(c.full) / _d(c.raw_full if c.raw_full is not None else c.full)
+                    raw_full = c.raw_full if c.raw_full is not None else c.full
+                    comps[c.name] = (raw or ZERO) * _d(c.full) / _d(raw_full)
                 elif c.kind == "growth_index":
                     comps[c.name] = growth[c.name][1][unit]
                 elif c.kind == "leadership":
@@ -159,7 +165,8 @@ class _Engine:
                 "vetoed": unit in vetoes,
                 "veto": [{k: v[k] for k in ("item", "department", "reason")} for v in vetoes.get(unit, [])],
                 "components": {k: self.pub(v) for k, v in comps.items()},
-                "categories": {k: self.pub(v) for k, v in cats.items()},
+                "categories": {n.name: self.pub(tree[n.key]) for n in self.tree},
+                "tree": {k: self.pub(v) for k, v in tree.items()},
                 "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
                 "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
@@ -175,8 +182,12 @@ class _Engine:
             "assessment": s.assessment.model_dump(),
             "components": [c.model_dump() for c in s.components],
             "categories": [
-                {"path": list(p), "name": p[0], "points": float(sum(_d(i.points) for i in inds)),
-                 "indicators": [i.id for i in inds]} for p, inds in s.categories()
+                {"path": list(p), "name": p[0], "points": float(full_of(n)), "indicators": [i.id for i in inds]}
+                for (p, inds), n in zip(s.top_categories(), self.tree)
+            ],
+            "category_tree": [
+                {"key": n.key, "path": list(n.path), "name": n.name, "aggregation": n.aggregation,
+                 "weight": float(n.weight), "points": float(full_of(n))} for n in s.walk()
             ],
             "indicators": [
                 {"id": i.id, "name": i.name, "category": i.category, "points": i.points, "method": i.method,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from ..numbers import CONTEXT
 from ..scheme import STANDARD_BANDS, Indicator
@@ -29,7 +29,8 @@ def D(x) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(str(x))
 
 
-def efficacy_coefficient(x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool = False) -> Decimal:
+def efficacy_coefficient(x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool = False,
+                         round_ratio: int | None = None) -> Decimal:
     """d = (x - x_u) / (x_s - x_u), capped at 1 (and at 0 from below with clamp_low). x_s == x_u gives 1.
 
     Works for lower-is-better too: there x_s < x_u and the same formula gives the right sign.
@@ -37,19 +38,22 @@ def efficacy_coefficient(x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool
     if x_s == x_u:
         return ONE
     d = (x - x_u) / (x_s - x_u)
+    if round_ratio is not None:  # published practice: the ratio is rounded (half up) before it is used
+        d = d.quantize(Decimal(1).scaleb(-round_ratio), rounding=ROUND_HALF_UP)
     d = min(d, ONE)
     return max(d, ZERO) if clamp_low else d
 
 
-def efficacy_points(points, base, x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool = False) -> Decimal:
+def efficacy_points(points, base, x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool = False,
+                    round_ratio: int | None = None) -> Decimal:
     """points × (base + (1 − base) × d), floor 0: the “60 + 40 × 功效系数” form at base 0.6."""
     base = D(base)
-    d = efficacy_coefficient(x, x_s, x_u, clamp_low)
+    d = efficacy_coefficient(x, x_s, x_u, clamp_low, round_ratio)
     return max(ZERO, D(points) * (base + (ONE - base) * d))
 
 
 def efficacy_score(ind: Indicator, x: Decimal, x_s: Decimal, x_u: Decimal) -> Decimal:
-    return efficacy_points(ind.points, ind.base, x, x_s, x_u, ind.clamp_low)
+    return efficacy_points(ind.points, ind.base, x, x_s, x_u, ind.clamp_low, ind.round_ratio)
 
 
 def efficacy_standards(values: list[Decimal], direction: str) -> tuple[Decimal, Decimal]:
