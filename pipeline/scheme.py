@@ -23,7 +23,7 @@ METHOD_LABELS = {
     "efficacy": "功效系数法",
     "efficacy_standard": "五档标准值功效系数法",
     "completion": "完成率计分",
-    "step": "达标计分、按差距扣分",
+    "step": "达标按差距扣分",
     "count_deduct": "按次扣分",
     "rank": "名次计分",
 }

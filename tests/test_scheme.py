@@ -35,7 +35,7 @@ def test_wrong_type_names_the_key_and_the_indicator():
 def test_method_missing_a_parameter():
     cfg = raw()
     del cfg["indicators"][6]["per_step"]
-    assert "indicators[7]（C2）：计分方法 step（达标计分、按差距扣分）缺少参数：per_step" in error_of(cfg)
+    assert "indicators[7]（C2）：计分方法 step（达标按差距扣分）缺少参数：per_step" in error_of(cfg)
 
 
 def test_unknown_method_lists_the_choices():
