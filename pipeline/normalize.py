@@ -80,6 +80,12 @@ class _Normalizer:
                        hint=self.units.hint(row.unit.value, absent))
         return name
 
+    def rows_of(self, kind: str):
+        """(row, unit) for every row of one return kind whose unit name resolves (unknown names are reported)."""
+        for row in self.ingested.rows:
+            if row.kind == kind and (unit := self.unit_of(row)) is not None:
+                yield row, unit
+
     @staticmethod
     def text(row: Row, role: str) -> str:
         cell = row.fields.get(role)
@@ -88,12 +94,7 @@ class _Normalizer:
     # -- indicator returns ---------------------------------------------------------------------------
     def indicator_values(self) -> pd.DataFrame:
         found: dict[tuple[str, str, str], tuple[Decimal | None, RawCell]] = {}
-        for row in self.ingested.rows:
-            if row.kind != "indicators":
-                continue
-            unit = self.unit_of(row)
-            if unit is None:
-                continue
+        for row, unit in self.rows_of("indicators"):
             for role, cell in row.fields.items():
                 ind_id, _, part = role.partition(":")
                 part = part or "value"
@@ -173,12 +174,7 @@ class _Normalizer:
         out: dict[tuple, Tally] = {}
         if cfg is None:
             return []
-        for row in self.ingested.rows:
-            if row.kind != "survey":
-                continue
-            unit = self.unit_of(row)
-            if unit is None:
-                continue
+        for row, unit in self.rows_of("survey"):
             rnd, cat, question = (normalize_text(self.text(row, k)) for k in ("round", "category", "question"))
             if len(cfg.rounds) == 1 and not rnd:
                 rnd = next(iter(cfg.rounds))
@@ -222,12 +218,7 @@ class _Normalizer:
     def adjustments(self) -> list[dict]:
         kinds = {normalize_text(a.name): a.name for a in self.scheme.adjustments}
         out = []
-        for row in self.ingested.rows:
-            if row.kind != "adjustments":
-                continue
-            unit = self.unit_of(row)
-            if unit is None:
-                continue
+        for row, unit in self.rows_of("adjustments"):
             kind_cell = row.fields.get("kind", row.unit)
             kind = kinds.get(normalize_text(self.text(row, "kind")))
             if kind is None:
@@ -247,16 +238,15 @@ class _Normalizer:
 
     def vetoes(self) -> list[dict]:
         out = []
-        for row in self.ingested.rows:
-            if row.kind == "veto" and (unit := self.unit_of(row)):
-                out.append({"unit": unit, "item": self.text(row, "item"), "department": self.text(row, "department"),
-                            "reason": self.text(row, "reason"), "source": row.unit.source})
+        for row, unit in self.rows_of("veto"):
+            out.append({"unit": unit, "item": self.text(row, "item"), "department": self.text(row, "department"),
+                        "reason": self.text(row, "reason"), "source": row.unit.source})
         return out
 
     def leadership(self) -> list[dict]:
         out = []
-        for row in self.ingested.rows:
-            if row.kind != "leadership" or not (unit := self.unit_of(row)) or "total" not in row.fields:
+        for row, unit in self.rows_of("leadership"):
+            if "total" not in row.fields:
                 continue
             cell = row.fields["total"]
             ok, value = self.number(cell, unit)
@@ -270,9 +260,7 @@ class _Normalizer:
 
     def history(self) -> dict[str, dict]:
         out = {}
-        for row in self.ingested.rows:
-            if row.kind != "history" or not (unit := self.unit_of(row)):
-                continue
+        for row, unit in self.rows_of("history"):
             ok, rank = self.number(row.fields["rank"], unit) if "rank" in row.fields else (False, None)
             if not ok or rank is None:
                 continue
