@@ -30,9 +30,11 @@ class Tally:
 class Dataset:
     values: pd.DataFrame  # long table: VALUE_COLUMNS; value/target are Decimal or None
     tallies: list[Tally] = field(default_factory=list)
-    adjustments: list[dict] = field(default_factory=list)  # unit, kind, value (Decimal >= 0), reason, department, source
+    adjustments: list[dict] = field(default_factory=list)  # unit, kind, value (Decimal >= 0; a place for rank kinds),
+    #                                                       reason, department, source
     vetoes: list[dict] = field(default_factory=list)  # unit, item, department, reason, source
     leadership: list[dict] = field(default_factory=list)  # unit, member, score (Decimal, 100 scale), source
     history: dict[str, dict] = field(default_factory=dict)  # unit -> {"rank": int, "total": Decimal|None, "source"}
     issues: list = field(default_factory=list)  # list[Issue]
     files: list = field(default_factory=list)  # list[InputFile]
+    falsified: list[dict] = field(default_factory=list)  # unit, indicator, department, reason, source (弄虚作假 -> 0)

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .ingest import IngestResult, RawCell, Row
+from .ingest.layout import suggest
 from .issues import Issue
 from .numbers import NotANumber, normalize_text, parse_number
 from .scheme import Scheme
@@ -126,14 +127,17 @@ class _Normalizer:
                     "source": source, "indicators": "、".join(i.label for i in inds)}))
                 continue
             for ind in inds:
+                # 连续考核 reads the cumulative columns (累计完成 / 累计目标) instead of this year's
+                vpart, tpart = ("cum", "cum_target") if getattr(ind, "basis", "annual") == "cumulative" else (
+                    "value", "target")
                 for unit in self.scheme.unit_names:
-                    value, cell = found.get((unit, ind.id, "value"), (None, None))
-                    target, tcell = found.get((unit, ind.id, "target"), (None, None))
+                    value, cell = found.get((unit, ind.id, vpart), (None, None))
+                    target, tcell = found.get((unit, ind.id, tpart), (None, None))
                     if cell is None:
                         if ind.missing == "error":
                             self.issues.append(Issue("missing-unit", unit=unit, indicator=ind.label,
                                                      file=self._source_file(source), params={"unit": unit}))
-                    elif value is None and ind.missing == "error" and (unit, ind.id, "value") not in self.failed:
+                    elif value is None and ind.missing == "error" and (unit, ind.id, vpart) not in self.failed:
                         self.issue("missing-value", cell, unit, ind.label)
                     if value is not None:
                         self.check_range(ind, value, cell, unit)
@@ -217,6 +221,7 @@ class _Normalizer:
     # -- registers -----------------------------------------------------------------------------------
     def adjustments(self) -> list[dict]:
         kinds = {normalize_text(a.name): a.name for a in self.scheme.adjustments}
+        kinds_by_name = {a.name: a for a in self.scheme.adjustments}
         out = []
         for row, unit in self.rows_of("adjustments"):
             kind_cell = row.fields.get("kind", row.unit)
@@ -232,8 +237,26 @@ class _Normalizer:
             if value is None:
                 self.issue("missing-value", value_cell or row.unit, unit)
                 continue
+            if kinds_by_name[kind].sign == "rank" and (value < 1 or value != value.to_integral_value()):
+                self.issue("out-of-range", value_cell, unit, value=value, low=1, high="名次（正整数）")
+                continue
             out.append({"unit": unit, "kind": kind, "value": abs(value), "reason": self.text(row, "reason"),
                         "department": self.text(row, "department"), "source": (value_cell or row.unit).source})
+        return out
+
+    def falsified(self) -> list[dict]:
+        """弄虚作假 register: (unit, indicator) pairs that score 0, whatever the return says."""
+        by_name = {normalize_text(n): i.id for i in self.scheme.indicators for n in (i.id, i.name, *i.aliases)}
+        out = []
+        for row, unit in self.rows_of("falsified"):
+            cell = row.fields.get("indicator", row.unit)
+            ind_id = by_name.get(normalize_text(self.text(row, "indicator")))
+            if ind_id is None:
+                self.issue("unknown-indicator", cell, unit, name=self.text(row, "indicator"),
+                           hint=suggest(self.text(row, "indicator"), [i.name for i in self.scheme.indicators]))
+                continue
+            out.append({"unit": unit, "indicator": ind_id, "department": self.text(row, "department"),
+                        "reason": self.text(row, "reason") or self.text(row, "item"), "source": cell.source})
         return out
 
     def vetoes(self) -> list[dict]:
@@ -275,7 +298,8 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     n = _Normalizer(scheme, ingested)
     values = n.indicator_values()
     tallies = n.tallies()
-    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.leadership(), n.history(), n.issues, ingested.files)
+    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.leadership(), n.history(), n.issues, ingested.files,
+                   falsified=n.falsified())
     if scheme.survey is not None and any(c.kind == "survey" for c in scheme.components):
         have: dict[str, set[str]] = {}
         for t in tallies:

@@ -53,6 +53,7 @@ class Ranking(_Model):
 class Grade(_Model):
     name: str
     min: float
+    quota: float | None = Field(None, gt=0, le=1)  # at most this share of units (rounded down); surplus drops a grade
 
 
 class Veto(_Model):
@@ -113,19 +114,60 @@ class Component(_Model):
     aggregation: Literal["sum", "mean", "geomean"] = "sum"  # indicators: how top-level categories combine
 
 
+class RankRule(_Model):
+    """Points for a place in an external ranking: the first `top` places, or the last `bottom` places."""
+
+    top: int | None = Field(None, ge=1)
+    bottom: int | None = Field(None, ge=1)
+    points: float
+
+    @model_validator(mode="after")
+    def _one_end(self):
+        if (self.top is None) == (self.bottom is None):
+            raise ValueError("rank_rules 每条须且只能给出 top 或 bottom 之一")
+        return self
+
+
 class Adjustment(_Model):
+    """A bonus or deduction outside the weighted parts. With rank_rules, the register gives each unit's place in
+    an external ranking (e.g. 全市营商环境评价) and the rules turn places into signed points."""
+
     name: str
-    sign: Literal["bonus", "deduction"]
+    sign: Literal["bonus", "deduction", "rank"] = "bonus"
     cap: float | None = Field(None, ge=0)
+    rank_rules: list[RankRule] = []
+    rank_of: int | None = Field(None, ge=1)  # size of the external ranking (default: the units ranked in the register)
+
+    @model_validator(mode="after")
+    def _rank_mode(self):
+        if (self.sign == "rank") != bool(self.rank_rules):
+            raise ValueError("按名次加减分须同时设置 sign = \"rank\" 和 rank_rules")
+        return self
 
 
 class Survey(_Model):
-    form: Literal["county"] = "county"
+    form: Literal["county", "district"] = "county"  # county: mean of category/5×100; district: Σ category/5×points
     categories: list[str]
+    category_points: dict[str, float] = {}  # district form: each category's own points (e.g. 4 × 10)
     rounds: dict[str, float] = {"年终": 1.0}
     choices: dict[str, float] = {"满意": 5, "基本满意": 3, "不满意": 0}
     unknown: str = "不了解"
     scale: float = 5  # the best choice's score: category score / scale * 100
+
+    @property
+    def full(self) -> Decimal:
+        """The public score's own full mark: 100 (county form) or the sum of the categories' points (district)."""
+        if self.form == "district":
+            return sum((Decimal(str(self.category_points[c])) for c in self.categories), Decimal(0))
+        return Decimal(100)
+
+    @model_validator(mode="after")
+    def _district_points(self):
+        if self.form == "district":
+            missing = [c for c in self.categories if c not in self.category_points]
+            if missing:
+                raise ValueError(f"区级形式（form = \"district\"）须在 category_points 中给出各群体分值，缺：{'、'.join(missing)}")
+        return self
 
 
 class Category(_Model):
@@ -176,6 +218,7 @@ class Unit(_Model):
     name: str
     group: str = ""
     aliases: list[str] = []
+    benchmark: str | None = None  # 追赶超越：the unit it measures itself against
 
 
 class Indicator(_Model):
@@ -202,6 +245,7 @@ class Indicator(_Model):
     below: float = 0  # score below 较差 (as a fraction of points)
     # completion / step
     target: float | Literal["column"] | None = None
+    basis: Literal["annual", "cumulative"] = "annual"  # 零基考核 (this year) or 连续考核 (累计完成 vs 累计目标)
     cap: float = Field(1.0, gt=0)
     floor: float | None = None
     step: float | None = Field(None, gt=0)
@@ -320,9 +364,15 @@ class Scheme(_Model):
     @model_validator(mode="after")
     def _cross_checks(self):
         problems: list[str] = []
-        total_weight = sum(Decimal(str(c.weight)) for c in self.components)
-        if total_weight != 1:
-            problems.append(f"components：各组成部分权重之和应为 1，现为 {total_weight}")
+        weighted_full = sum(Decimal(str(c.weight)) * Decimal(str(c.full)) for c in self.components)
+        if weighted_full != Decimal(str(self.assessment.full_score)):
+            problems.append(
+                f"components：各组成部分“满分 × 权重”之和为 {weighted_full.normalize():f}，"
+                f"与 assessment.full_score = {self.assessment.full_score:g} 不一致（请检查 weight 和 full）")
+        unit_names = {u.name for u in self.units}
+        for u in self.units:
+            if u.benchmark is not None and (u.benchmark not in unit_names or u.benchmark == u.name):
+                problems.append(f"units（{u.name}）.benchmark：“{u.benchmark}”不是另一个被考核单位")
         names = [u.name for u in self.units]
         seen: dict[str, str] = {}
         for u in self.units:

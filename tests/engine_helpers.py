@@ -26,6 +26,9 @@ def make_scheme(indicators: list[dict], units: list[str] | list[dict], precision
     }
     for key, value in extra.items():
         raw[key] = value
+    if "components" in extra:  # the full score is what the given components add up to
+        full = sum(Decimal(str(c["weight"])) * Decimal(str(c.get("full", 100))) for c in extra["components"])
+        raw["assessment"]["full_score"] = float(full)
     return parse_scheme(raw)
 
 

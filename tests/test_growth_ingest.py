@@ -12,6 +12,7 @@ CONFIG = """
 [assessment]
 title = "综合指数测试"
 year = 2025
+full_score = 60
 precision = 4
 
 [[components]]

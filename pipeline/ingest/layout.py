@@ -30,13 +30,15 @@ ROLE_HEADERS = {
     "value": ("分值", "加减分值", "分数", "加减分"),
     "reason": ("事由", "加减分事由", "否决原因", "原因", "情况说明"),
     "department": ("认定部门", "部门", "认定单位", "责任部门"),
-    "item": ("否决事项", "事项", "否决项目"),
+    "item": ("否决事项", "事项", "否决项目", "弄虚作假事项"),
     "rank": ("名次", "排名", "总名次", "综合排名"),
+    "indicator": ("指标", "涉及指标", "指标名称", "指标编号", "考核指标"),
     "member": ("评分人", "打分人", "班子成员", "评分领导", "考核人", "评分人员"),
     "total": ("总分", "得分", "综合得分"),
     "grade": ("等次", "等级"),
 }
-TARGET_LABELS = {"目标值", "目标", "计划值", "计划", "任务数", "目标任务", "年度目标", "目标数", "计划数"}
+TARGET_LABELS = {"目标值", "目标", "计划值", "计划", "任务数", "目标任务", "年度目标", "目标数", "计划数", "本年目标",
+                 "本年计划", "年度计划", "目标任务数"}
 LAST_YEAR_LABELS = {"上年值", "上年", "上年数", "去年", "去年值", "上年同期", "上年完成值", "基期值"}
 VALUE_LABELS = {"完成值", "实际值", "本年值", "本年", "当年值", "完成数", "实际完成", "本年完成值"}
 SUB_LABELS = VALUE_LABELS | TARGET_LABELS | LAST_YEAR_LABELS
@@ -142,7 +144,9 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
 
     columns: dict[int, str] = {}
     unknown: dict[int, str] = {}
-    if "否决" in all_text or "否决" in title:
+    if "弄虚作假" in all_text or "弄虚作假" in title:
+        kind = "falsified"
+    elif "否决" in all_text or "否决" in title:
         kind = "veto"
     elif "加减分" in all_text or "加减分" in title:
         kind = "adjustments"
@@ -160,7 +164,11 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
             ind_id = match_indicator(parts, names)
             if ind_id:
                 labels = {clean_header(p) for p in parts}
-                if labels & TARGET_LABELS:
+                cumulative = [p for p in labels if p.startswith("累计")]
+                if cumulative:
+                    is_plan = any(w in p for p in cumulative for w in ("目标", "计划", "任务"))
+                    columns[col] = f"{ind_id}:cum_target" if is_plan else f"{ind_id}:cum"
+                elif labels & TARGET_LABELS:
                     columns[col] = f"{ind_id}:target"
                 elif labels & LAST_YEAR_LABELS or any(re.fullmatch(r"(19|20)\d\d年?", p) and int(p[:4]) < scheme.assessment.year for p in labels):
                     columns[col] = f"{ind_id}:last"

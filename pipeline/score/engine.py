@@ -63,6 +63,7 @@ class _Engine:
         self.group_of = {u.name: u.group for u in scheme.units}
         self.values = data.values
         self.tree = scheme.tree()
+        self.falsified = {(f["unit"], f["indicator"]): f for f in data.falsified}
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
 
     def pub(self, x: Decimal | None) -> float | None:
@@ -100,9 +101,13 @@ class _Engine:
         scores: dict[str, dict[str, Decimal | None]] = {}
         for ind in self.scheme.indicators:
             obs = {u: by_ind[ind.id].get(u, Observation(None)) for u in self.units}
+            falsified = {u for u in self.units if (u, ind.id) in self.falsified}
+            for u in falsified:  # a falsified value neither scores nor sets the sample's best/worst
+                obs[u] = Observation(None)
             scores[ind.id] = {}
             for members in self.compared_sets(ind.compare):
                 scores[ind.id].update(score_indicator(ind, {u: obs[u] for u in members}))
+            scores[ind.id].update({u: ZERO for u in falsified})
         return scores
 
     def tree_scores(self, scores, unit: str) -> tuple[Decimal | None, dict[str, Decimal | None]]:
@@ -130,9 +135,7 @@ class _Engine:
         ind_scores = self.indicator_scores()
         growth = {c.name: self.growth_component(c) for c in s.components if c.kind == "growth_index"}
         survey = score_survey(s.survey, self.data.tallies, self.units) if s.survey else None
-        adj_sum: dict[str, dict[str, Decimal]] = {u: {} for u in self.units}
-        for a in self.data.adjustments:
-            adj_sum[a["unit"]][a["kind"]] = adj_sum[a["unit"]].get(a["kind"], ZERO) + a["value"]
+        adj_sum = self.adjustment_sums()
         vetoes: dict[str, list[dict]] = {}
         for v in self.data.vetoes:
             vetoes.setdefault(v["unit"], []).append(v)
@@ -150,15 +153,16 @@ class _Engine:
                 elif c.kind == "leadership":
                     comps[c.name] = self.leadership_score(unit, c.trim) * _d(c.full) / 100
                 else:
-                    comps[c.name] = (survey.units.get(unit, ZERO) if survey else ZERO) * _d(c.full) / 100
+                    comps[c.name] = (survey.units.get(unit, ZERO) if survey else ZERO) * _d(c.full) / s.survey.full
             adjustments = {}
             for a in s.adjustments:
                 value = adj_sum[unit].get(a.name, ZERO)
-                if a.cap is not None:
-                    value = min(value, _d(a.cap))
+                if a.cap is not None:  # a cap bounds the size, whatever the sign of a rank-based kind
+                    value = max(min(value, _d(a.cap)), -_d(a.cap))
                 adjustments[a.name] = value
             total = sum((_d(c.weight) * comps[c.name] for c in s.components), ZERO)
-            total += sum((v if a.sign == "bonus" else -v for a in s.adjustments for v in [adjustments[a.name]]), ZERO)
+            total += sum((-adjustments[a.name] if a.sign == "deduction" else adjustments[a.name]
+                          for a in s.adjustments), ZERO)
             rows.append({
                 "unit": unit, "group": self.group_of[unit], "total_exact": total,
                 "total": round_half_up(total, self.prec),
@@ -173,6 +177,7 @@ class _Engine:
             })
         self.rank(rows)
         self.grade(rows)
+        self.benchmark(rows)
         awards = self.award(rows)
         rows.sort(key=lambda r: (r["rank"], self.units.index(r["unit"])))
         for r in rows:
@@ -203,7 +208,28 @@ class _Engine:
             "adjustments": [{**a, "value": float(a["value"])} for a in self.data.adjustments],
             "awards": awards,
             "vetoes": self.data.vetoes,
+            "falsified": self.data.falsified,
         }
+
+    def adjustment_sums(self) -> dict[str, dict[str, Decimal]]:
+        """unit -> kind -> uncapped sum. Bonus/deduction kinds add the register's points; rank kinds turn each
+        unit's place in the external ranking into signed points by the kind's rank_rules."""
+        kinds = {a.name: a for a in self.scheme.adjustments}
+        out: dict[str, dict[str, Decimal]] = {u: {} for u in self.units}
+        ranked: dict[str, int] = {}
+        for a in self.data.adjustments:
+            ranked[a["kind"]] = ranked.get(a["kind"], 0) + 1
+        for a in self.data.adjustments:
+            kind = kinds[a["kind"]]
+            value = a["value"]
+            if kind.sign == "rank":
+                size = kind.rank_of or ranked[a["kind"]]
+                place = int(value)
+                value = next((_d(r.points) for r in kind.rank_rules
+                              if (r.top is not None and place <= r.top)
+                              or (r.bottom is not None and place > size - r.bottom)), ZERO)
+            out[a["unit"]][a["kind"]] = out[a["unit"]].get(a["kind"], ZERO) + value
+        return out
 
     def leadership_score(self, unit: str, trim: bool) -> Decimal:
         """Mean of the leadership members' 100-point scores, optionally without one highest and one lowest."""
@@ -235,11 +261,42 @@ class _Engine:
             r["rank_change"] = last["rank"] - r["rank"] if last else None
 
     def grade(self, rows: list[dict]) -> None:
+        """Bands on the published total; a vetoed unit may be forced to the lowest grade; then quotas: a grade
+        holding more than floor(quota × units) units keeps the best-ranked and moves the rest one grade down
+        (units tied at the boundary move together, so the quota is never exceeded)."""
         grades = self.scheme.grades
         for r in rows:
             r["grade"] = next((g.name for g in grades if r["total"] >= _d(g.min)), "") if grades else ""
             if r["vetoed"] and self.scheme.veto.effect == "lowest_grade" and grades:
                 r["grade"] = grades[-1].name
+        for k, g in enumerate(grades[:-1]):
+            if g.quota is None:
+                continue
+            allowed = int(_d(g.quota) * len(rows))  # rounded down
+            members = sorted((r for r in rows if r["grade"] == g.name), key=lambda r: r["rank"])
+            if len(members) <= allowed:
+                continue
+            cut = allowed
+            while 0 < cut and members[cut]["rank"] == members[cut - 1]["rank"]:
+                cut -= 1
+            for r in members[cut:]:
+                r["grade"] = grades[k + 1].name
+                r["grade_note"] = f"超出“{g.name}”等次名额（不超过{g.quota:.0%}，即{allowed}个），降为“{grades[k + 1].name}”"
+
+    def benchmark(self, rows: list[dict]) -> None:
+        """追赶超越: each unit that names a benchmark gets the gap to it in total, rank and per category
+        (published figures, so the gaps match what the tables show)."""
+        by_unit = {r["unit"]: r for r in rows}
+        for u in self.scheme.units:
+            if u.benchmark is None:
+                continue
+            me, them = by_unit[u.name], by_unit[u.benchmark]
+            me["benchmark"] = {
+                "unit": u.benchmark, "total": float(them["total"]), "rank": them["rank"],
+                "gap": float(me["total"] - them["total"]), "rank_gap": me["rank"] - them["rank"],
+                "categories": {k: float(_d(v) - _d(them["categories"][k]))
+                               for k, v in me["categories"].items() if v is not None and them["categories"][k] is not None},
+            }
 
     def award(self, rows: list[dict]) -> list[dict]:
         cfg = self.scheme.awards
@@ -286,7 +343,8 @@ class _Engine:
                 "target": None if rec.target is None else float(rec.target),
                 "score": self.pub(score), "method_label": ind.method_label,
                 "source": rec.source, "target_source": rec.target_source,
-                "note": "" if score is not None else "缺数据，已按方案处理",
+                "note": ("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
+                         else "" if score is not None else "缺数据，已按方案处理"),
             })
         return out
 

@@ -2,7 +2,8 @@
 
 不了解 counts as the average of the known answers, so a question's score is the mean over known answers.
 Category score = mean of its questions (5-point scale); round score (county form) = mean over categories of
-category / scale × 100; the unit's public score = rounds weighted (中期 30% + 年终 70%).
+category / scale × 100, or (district form) Σ category / scale × its points; the unit's public score = rounds
+weighted (中期 30% + 年终 70%), on the survey's own full mark (`Survey.full`).
 """
 
 from __future__ import annotations
@@ -44,13 +45,21 @@ def satisfaction_rate(cfg: Survey, counts: dict[str, int]) -> Decimal | None:
     return Decimal(satisfied) / known
 
 
+def round_score(cfg: Survey, categories: dict[str, Decimal]) -> Decimal:
+    """One round's public score from its category scores (each on 100): county form averages them (100 scale);
+    district form adds each category on its own points (e.g. 4 groups × 10 = 40)."""
+    if cfg.form == "district":
+        return sum((c / 100 * Decimal(str(cfg.category_points[k])) for k, c in categories.items()), Decimal(0))
+    return _mean(list(categories.values()))
+
+
 def score_survey(cfg: Survey, tallies: list[Tally], units: list[str]) -> SurveyResult:
     with localcontext(CONTEXT):
         result = SurveyResult()
         grouped: dict[tuple[str, str, str], list[Tally]] = {}
         for t in tallies:
             grouped.setdefault((t.unit, t.round, t.category), []).append(t)
-        round_scores: dict[tuple[str, str], list[Decimal]] = {}
+        round_scores: dict[tuple[str, str], dict[str, Decimal]] = {}
         for (unit, rnd, category), items in grouped.items():
             scores = []
             for t in items:
@@ -77,13 +86,13 @@ def score_survey(cfg: Survey, tallies: list[Tally], units: list[str]) -> SurveyR
                  "sample": max(sum(t.counts.values()) + t.unknown for t in items),
                  "satisfaction_rate": satisfaction_rate(cfg, pooled)}
             )
-            round_scores.setdefault((unit, rnd), []).append(cat_score)
+            round_scores.setdefault((unit, rnd), {})[category] = cat_score
         for unit in units:
             missing = [r for r in cfg.rounds if (unit, r) not in round_scores]
             if missing:
                 result.incomplete[unit] = missing
                 continue
             result.units[unit] = sum(
-                (Decimal(str(w)) * _mean(round_scores[(unit, r)]) for r, w in cfg.rounds.items()), Decimal(0)
+                (Decimal(str(w)) * round_score(cfg, round_scores[(unit, r)]) for r, w in cfg.rounds.items()), Decimal(0)
             )
         return result

@@ -1,0 +1,89 @@
+"""Registers and return layouts read from real files: 弄虚作假 register, 连续考核 cumulative columns."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import xlsxwriter
+
+from conftest import kaohe
+
+
+def test_falsified_register_zeroes_the_indicator(example):
+    wb = xlsxwriter.Workbook(example / "input" / "考核办" / "弄虚作假认定登记表.xlsx")
+    ws = wb.add_worksheet("登记")
+    ws.merge_range("A1:E1", "2025年度目标考核弄虚作假认定登记表")
+    ws.write_row("A2", ["序号", "乡镇名称", "涉及指标", "认定部门", "情况说明"])
+    ws.write_row("A3", [1, "青山乡", "粮食播种面积", "县统计局", "虚报播种面积"])
+    ws.write_row("A4", [2, "青山乡", "粮食产量", "县统计局", "无此指标"])
+    wb.close()
+    res = kaohe("run", example)
+    assert res.returncode == 1  # the unknown indicator is an error
+    assert "弄虚作假认定登记表.xlsx › 登记!C4：未知指标“粮食产量”" in res.stdout
+    wb = openpyxl.load_workbook(example / "input" / "考核办" / "弄虚作假认定登记表.xlsx")
+    wb.active.delete_rows(4)
+    wb.save(example / "input" / "考核办" / "弄虚作假认定登记表.xlsx")
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout
+    unit = next(u for u in json.loads((example / "output" / "results.json").read_text("utf-8"))["units"]
+                if u["unit"] == "青山乡")
+    assert unit["indicators"]["C1"] == 0.0
+
+
+CUMULATIVE = """
+[assessment]
+title = "连续考核测试"
+year = 2025
+full_score = 20
+
+[[components]]
+name = "指标"
+kind = "indicators"
+weight = 1
+full = 20
+
+[[indicators]]
+id = "K1"
+name = "山药种植面积"
+category = ["产业发展"]
+source = "农业办"
+points = 10
+method = "completion"
+target = "column"
+
+[[indicators]]
+id = "K2"
+name = "劳动力培训"
+category = ["产业发展"]
+source = "农业办"
+points = 10
+method = "completion"
+target = "column"
+basis = "cumulative"
+
+[[units]]
+name = "一村"
+[[units]]
+name = "二村"
+"""
+
+
+def test_annual_and_cumulative_targets(tmp_path):
+    """零基考核 counts this year only; 连续考核 counts cumulative completion against the cumulative plan."""
+    (tmp_path / "config.toml").write_text(CUMULATIVE, encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "农业办.xlsx")
+    ws = wb.add_worksheet("目标完成情况")
+    ws.merge_range("A1:A2", "村名")
+    ws.merge_range("B1:C1", "山药种植面积（亩）")
+    ws.merge_range("D1:G1", "劳动力培训（人次）")
+    ws.write_row("B2", ["完成值", "目标值", "本年完成", "累计完成", "累计目标", "本年目标"])
+    ws.write_row("A3", ["一村", 900, 1000, 150, 560, 600, 200])
+    ws.write_row("A4", ["二村", 1000, 1000, 200, 640, 800, 200])
+    wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = {u["unit"]: u["indicators"] for u in json.loads((tmp_path / "output" / "results.json").read_text("utf-8"))["units"]}
+    assert got["一村"] == {"K1": 9.0, "K2": 9.33}  # 560 / 600 × 10, not 150 / 200
+    assert got["二村"] == {"K1": 10.0, "K2": 8.0}  # 640 / 800 × 10, though this year's 200 met its 200

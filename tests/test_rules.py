@@ -1,0 +1,111 @@
+"""Scheme rules beyond the per-indicator methods (SPEC §3 comparisons, §4 district form, §6), through the engine."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine_helpers import make_dataset, make_scheme
+from pipeline.dataset import Tally
+from pipeline.score import score
+
+TOTAL = [{"id": "X", "name": "总分", "points": 100, "method": "direct"}]
+GRADES = [{"name": "优", "min": 90, "quota": 0.3}, {"name": "良", "min": 76}, {"name": "一般", "min": 0}]
+
+
+def by_unit(results):
+    return {u["unit"]: u for u in results["units"]}
+
+
+def test_efficacy_compared_within_each_group():
+    units = [{"name": "甲村", "group": "行政村"}, {"name": "乙村", "group": "行政村"},
+             {"name": "丙站", "group": "机关站所"}, {"name": "丁站", "group": "机关站所"}]
+    ind = {"id": "X", "name": "完成率", "points": 10, "method": "efficacy", "compare": "group"}
+    res = score(make_scheme([ind], units), make_dataset({"X": {"甲村": 12, "乙村": 8, "丙站": 4, "丁站": 2}}))
+    got = {u: r["indicators"]["X"] for u, r in by_unit(res).items()}
+    # each group has its own best and worst: 甲 and 丙 are best in their groups
+    assert got == {"甲村": 10.0, "乙村": 6.0, "丙站": 10.0, "丁站": 6.0}
+    assert {u: r["group_rank"] for u, r in by_unit(res).items()} == {"甲村": 1, "乙村": 2, "丙站": 1, "丁站": 2}
+
+
+def test_falsified_data_scores_zero_and_leaves_the_sample():
+    ind = {"id": "X", "name": "增长率", "points": 10, "method": "efficacy"}
+    falsified = [{"unit": "甲", "indicator": "X", "department": "统计局", "reason": "虚报", "source": ""}]
+    res = score(make_scheme([ind], ["甲", "乙", "丙"]), make_dataset({"X": {"甲": 99, "乙": 8, "丙": 4}},
+                                                                  falsified=falsified))
+    got = {u: r["indicators"]["X"] for u, r in by_unit(res).items()}
+    assert got == {"甲": 0.0, "乙": 10.0, "丙": 6.0}  # 乙 is now the best of the honest values
+    note = next(d["note"] for d in res["detail"] if d["unit"] == "甲")
+    assert "弄虚作假" in note
+
+
+def test_tie_breaker_by_component():
+    scheme = make_scheme([{"id": "X", "name": "指标", "points": 100, "method": "direct"}], ["甲", "乙", "丙"],
+                         precision=2, survey={"categories": ["群众"]},
+                         components=[{"name": "指标考核", "kind": "indicators", "weight": 0.5, "full": 100},
+                                     {"name": "公众评议", "kind": "survey", "weight": 0.5, "full": 100}],
+                         ranking={"tie_breakers": ["指标考核"]})
+    tallies = [Tally(u, "年终", "群众", "Q", {"满意": s, "基本满意": 0, "不满意": n}) for u, s, n in
+               [("甲", 8, 2), ("乙", 9, 1), ("丙", 8, 2)]]  # 80, 90, 80 on 100
+    res = score(scheme, make_dataset({"X": {"甲": 90, "乙": 80, "丙": 90}}, tallies=tallies))
+    got = by_unit(res)
+    assert got["甲"]["total"] == got["乙"]["total"] == got["丙"]["total"] == 85.0
+    # equal totals; 指标考核 breaks the tie in favour of 甲 and 丙, who stay tied with each other
+    assert (got["甲"]["rank"], got["丙"]["rank"], got["乙"]["rank"]) == (1, 1, 3)
+
+
+def test_grade_quota_moves_the_surplus_down_by_rank():
+    totals = {"甲": 98, "乙": 96, "丙": 95, "丁": 93, "戊": 91, "己": 80, "庚": 79, "辛": 60, "壬": 50, "癸": 40}
+    res = score(make_scheme(TOTAL, list(totals), precision=2, grades=GRADES), make_dataset({"X": totals}))
+    got = by_unit(res)
+    # 优 at most 30% of 10 units = 3: 丁 and 戊 (bands say 优) drop to 良
+    assert [u for u in totals if got[u]["grade"] == "优"] == ["甲", "乙", "丙"]
+    assert got["丁"]["grade"] == got["戊"]["grade"] == "良" and "名额" in got["丁"]["grade_note"]
+
+
+def test_grade_quota_never_exceeded_by_a_tie_at_the_boundary():
+    totals = {"甲": 98, "乙": 96, "丙": 95, "丁": 95, "戊": 50, "己": 50, "庚": 50, "辛": 50, "壬": 50, "癸": 50}
+    res = score(make_scheme(TOTAL, list(totals), precision=2, grades=GRADES), make_dataset({"X": totals}))
+    got = by_unit(res)
+    assert [u for u in totals if got[u]["grade"] == "优"] == ["甲", "乙"]  # 丙 and 丁 tie for 3rd: both move
+    assert got["丙"]["grade"] == got["丁"]["grade"] == "良"
+
+
+def test_benchmark_gap_in_total_rank_and_category():
+    inds = [{"id": "X1", "name": "甲类", "points": 60, "method": "direct", "category": ["经济"]},
+            {"id": "X2", "name": "乙类", "points": 40, "method": "direct", "category": ["社会"]}]
+    units = [{"name": "城关镇"}, {"name": "东关镇"}, {"name": "柳林镇", "benchmark": "城关镇"}]
+    scheme = make_scheme(inds, units, precision=2)
+    res = score(scheme, make_dataset({"X1": {"城关镇": 55, "东关镇": 50, "柳林镇": 48.5},
+                                      "X2": {"城关镇": 35, "东关镇": 38, "柳林镇": 36}}))
+    gap = by_unit(res)["柳林镇"]["benchmark"]
+    assert gap == {"unit": "城关镇", "total": 90.0, "rank": 1, "gap": -5.5, "rank_gap": 2,
+                   "categories": {"经济": -6.5, "社会": 1.0}}
+    assert "benchmark" not in by_unit(res)["城关镇"]
+
+
+def test_rank_based_adjustment_top_and_bottom_with_cap():
+    adj = [{"name": "全市营商环境评价", "sign": "rank", "cap": 5,
+            "rank_rules": [{"top": 2, "points": 10}, {"bottom": 2, "points": -3}]}]
+    totals = {u: 80 for u in "甲乙丙丁戊"}
+    places = {"甲": 1, "乙": 2, "丙": 3, "丁": 4, "戊": 5}
+    register = [{"unit": u, "kind": "全市营商环境评价", "value": Decimal(p), "reason": "", "department": "",
+                 "source": ""} for u, p in places.items()]
+    scheme = make_scheme(TOTAL, list(totals), precision=2, adjustments=adj)
+    got = by_unit(score(scheme, make_dataset({"X": totals}, adjustments=register)))
+    # top 2: +10 capped at 5; bottom 2 of the 5 ranked: −3; the middle: nothing
+    assert {u: got[u]["total"] for u in totals} == {"甲": 85.0, "乙": 85.0, "丙": 80.0, "丁": 77.0, "戊": 77.0}
+
+
+def test_district_form_public_evaluation_four_groups_of_ten():
+    survey = {"form": "district", "categories": ["网上评议", "人大代表政协委员", "城乡居民", "企业"],
+              "category_points": {"网上评议": 10, "人大代表政协委员": 10, "城乡居民": 10, "企业": 10},
+              "rounds": {"中期": 0.3, "年终": 0.7}}
+    scheme = make_scheme([], ["甲"], survey=survey,
+                         components=[{"name": "公众评议", "kind": "survey", "weight": 1, "full": 40}])
+    tallies = []
+    for rnd, satisfied in (("中期", 10), ("年终", 5)):
+        for cat in survey["categories"]:  # mid-term all 满意 (10/10 points); year-end half 满意, half 不满意
+            tallies.append(Tally("甲", rnd, cat, "Q1", {"满意": satisfied, "基本满意": 0, "不满意": 10 - satisfied}))
+    unit = score(scheme, make_dataset({}, tallies=tallies))["units"][0]
+    # round score = Σ category/5 × 10: 中期 40, 年终 4 × 5 = 20; weighted 0.3 × 40 + 0.7 × 20 = 26
+    assert unit["components"]["公众评议"] == 26.0
