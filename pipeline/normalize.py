@@ -266,19 +266,34 @@ class _Normalizer:
                         "reason": self.text(row, "reason"), "source": row.unit.source})
         return out
 
-    def leadership(self) -> list[dict]:
+    def ratings(self) -> list[dict]:
+        """100-point ratings (班子成员评分, 季度考核…): a total per row, or item scores weighted by the component."""
+        comps = {c.name: c for c in self.scheme.components if c.is_ratings}
         out = []
-        for row, unit in self.rows_of("leadership"):
-            if "total" not in row.fields:
+        for row, unit in self.rows_of("ratings"):
+            comp = comps.get(row.component)
+            if comp is None:
+                self.issue("ambiguous-ratings", row.unit, unit, names="、".join(comps) or "（方案中没有评分类组成部分）")
                 continue
-            cell = row.fields["total"]
-            ok, value = self.number(cell, unit)
-            if ok and value is None:
-                self.issue("missing-value", cell, unit)
-            elif ok and not (0 <= value <= 100):
-                self.issue("out-of-range", cell, unit, value=value, low=0, high=100)
-            elif ok:
-                out.append({"unit": unit, "member": self.text(row, "member"), "score": value, "source": cell.source})
+            parts = ([("total", Decimal(1))] if not comp.item_weights else
+                     [(f"item:{k}", Decimal(str(w))) for k, w in comp.item_weights.items()])
+            scores, complete = [], True
+            for role, weight in parts:
+                cell = row.fields.get(role)
+                ok, value = self.number(cell, unit) if cell else (True, None)
+                if ok and value is None:
+                    self.issue("missing-value", cell or row.unit, unit, indicator=role.removeprefix("item:"))
+                elif ok and not (0 <= value <= 100):
+                    self.issue("out-of-range", cell, unit, value=value, low=0, high=100)
+                elif ok:
+                    scores.append((weight, value))
+                    continue
+                complete = False
+            if complete:
+                total_weight = sum((w for w, _ in scores), Decimal(0))
+                out.append({"component": comp.name, "unit": unit, "rater": self.text(row, "member"),
+                            "score": sum((w * v for w, v in scores), Decimal(0)) / total_weight,
+                            "source": row.unit.source})
         return out
 
     def history(self) -> dict[str, dict]:
@@ -298,8 +313,13 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     n = _Normalizer(scheme, ingested)
     values = n.indicator_values()
     tallies = n.tallies()
-    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.leadership(), n.history(), n.issues, ingested.files,
+    data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.ratings(), n.history(), n.issues, ingested.files,
                    falsified=n.falsified())
+    rated = {(r["component"], r["unit"]) for r in data.ratings}
+    for comp in (c for c in scheme.components if c.is_ratings):
+        for unit in scheme.unit_names:
+            if (comp.name, unit) not in rated:
+                data.issues.append(Issue("missing-ratings", unit=unit, params={"unit": unit, "component": comp.name}))
     if scheme.survey is not None and any(c.kind == "survey" for c in scheme.components):
         have: dict[str, set[str]] = {}
         for t in tallies:

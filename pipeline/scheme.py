@@ -101,11 +101,17 @@ class GrowthItem(_Model):
 
 class Component(_Model):
     name: str
-    kind: Literal["indicators", "survey", "leadership", "growth_index"]
+    # ratings: the mean of 100-point ratings from a register (班子成员评分, 季度考核…); "leadership" is a synonym
+    kind: Literal["indicators", "survey", "ratings", "leadership", "growth_index"]
     weight: float = Field(gt=0, le=1)
     full: float = Field(100, gt=0)
     raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
-    trim: bool = False  # leadership: 去掉一个最高分和一个最低分 (when at least 3 members scored)
+    trim: bool = False  # ratings: 去掉一个最高分和一个最低分 (when at least 3 ratings)
+    item_weights: dict[str, float] = {}  # ratings scored per item: rating = Σ weight × item score / Σ weight
+
+    @property
+    def is_ratings(self) -> bool:
+        return self.kind in ("ratings", "leadership")
     # growth_index (自己与自己比 self_weight + 与全县平均比 1 - self_weight), scored by efficacy over the index
     items: list[GrowthItem] = []
     self_weight: float = Field(0.6, ge=0, le=1)

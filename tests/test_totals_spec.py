@@ -182,12 +182,12 @@ def test_village_form_exam_and_leadership_884():
         items, ["一村"], precision=1,
         components=[
             {"name": "考核组评分", "kind": "indicators", "weight": 0.9, "full": 1000, "raw_full": 1500},
-            {"name": "班子成员评分", "kind": "leadership", "weight": 0.1, "full": 1000, "trim": True},
+            {"name": "班子成员评分", "kind": "ratings", "weight": 0.1, "full": 1000, "trim": True},
         ],
     )
-    leaders = [{"unit": "一村", "member": m, "score": Decimal(s), "source": ""}
+    leaders = [{"component": "班子成员评分", "unit": "一村", "rater": m, "score": Decimal(s), "source": ""}
                for m, s in [("书记", 100), ("乡长", 92), ("副书记", 92), ("副乡长", 92), ("委员", 80)]]
-    res = score(scheme, make_dataset({it["id"]: {"一村": 88} for it in items}, leadership=leaders))  # S = 15 × 88 = 1320
+    res = score(scheme, make_dataset({it["id"]: {"一村": 88} for it in items}, ratings=leaders))  # S = 15 × 88 = 1320
     unit = res["units"][0]
     assert unit["components"] == {"考核组评分": 880.0, "班子成员评分": 920.0}
     assert unit["total"] == 884.0  # 1320/1500×1000×90% + 92×10×10%

@@ -49,6 +49,7 @@ class Row:
     kind: str
     unit: RawCell
     fields: dict[str, RawCell]
+    component: str = ""  # ratings rows: the component they rate ("" when the sheet does not say)
 
 
 @dataclass
@@ -97,7 +98,7 @@ def extract(sheet: Sheet, table: Table, rel: str) -> list[Row]:
     rows = []
     for r, _ in data_rows(sheet, table):
         fields = {role: _raw(sheet, rel, r, c) for c, role in table.columns.items()}
-        rows.append(Row(table.kind, _raw(sheet, rel, r, table.unit_col), fields))
+        rows.append(Row(table.kind, _raw(sheet, rel, r, table.unit_col), fields, table.component))
     return rows
 
 

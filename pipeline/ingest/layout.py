@@ -33,7 +33,8 @@ ROLE_HEADERS = {
     "item": ("否决事项", "事项", "否决项目", "弄虚作假事项"),
     "rank": ("名次", "排名", "总名次", "综合排名"),
     "indicator": ("指标", "涉及指标", "指标名称", "指标编号", "考核指标"),
-    "member": ("评分人", "打分人", "班子成员", "评分领导", "考核人", "评分人员"),
+    "member": ("评分人", "打分人", "班子成员", "评分领导", "考核人", "评分人员", "季度", "考核季度", "考核期", "期次",
+               "月份", "考核月份"),
     "total": ("总分", "得分", "综合得分"),
     "grade": ("等次", "等级"),
 }
@@ -56,6 +57,7 @@ class Table:
     unknown_columns: dict[int, str] = field(default_factory=dict)  # col -> header text we could not map
     duplicate_columns: dict[int, int] = field(default_factory=dict)  # col -> earlier col with the same role
     title: str = ""
+    component: str = ""  # ratings: which ratings component the sheet belongs to
 
 
 def clean_header(text) -> str:
@@ -141,6 +143,8 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
     all_text = " ".join(p for parts in labels.values() for p in parts)
     choices = set(scheme.survey.choices) | {scheme.survey.unknown} if scheme.survey else set()
     names = _indicator_names(scheme)
+    ratings = [c for c in scheme.components if c.is_ratings]
+    items = {normalize_text(i): i for c in ratings for i in c.item_weights}
 
     columns: dict[int, str] = {}
     unknown: dict[int, str] = {}
@@ -175,14 +179,18 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
                 else:
                     columns[col] = ind_id
                 continue
+        item = next((items[clean_header(p)] for p in parts if clean_header(p) in items), None)
+        if item is not None and kind == "indicators" and not any(match_indicator([p], names) for p in parts):
+            columns[col] = f"item:{item}"
+            continue
         role = _match_role(parts)
         if role and not (kind == "indicators" and role not in ("rank", "total", "grade", "member")):
             columns[col] = role
         elif not any(clean_header(p) in IGNORED_HEADERS for p in parts):
             unknown[col] = "/".join(parts)
     if kind == "indicators" and not any(":" not in r and r not in ROLE_HEADERS for r in columns.values()):
-        if "member" in columns.values():
-            kind = "leadership"
+        if "member" in columns.values() or any(r.startswith("item:") for r in columns.values()):
+            kind = "ratings"
         elif "rank" in columns.values():
             kind = "history"
             unknown = {}
@@ -198,7 +206,11 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
         else:
             first_col[role] = col
     columns = {c: r for c, r in columns.items() if c not in duplicates}
-    return Table(kind, (first, last), unit_col, columns, unknown, duplicates, title)
+    component = ""
+    if kind == "ratings":
+        named = [c.name for c in ratings if c.name in title or c.name in sheet.name]
+        component = named[0] if named else (ratings[0].name if len(ratings) == 1 else "")
+    return Table(kind, (first, last), unit_col, columns, unknown, duplicates, title, component)
 
 
 def data_rows(sheet: Sheet, table: Table):

@@ -150,8 +150,8 @@ class _Engine:
                     comps[c.name] = (raw or ZERO) * _d(c.full) / _d(raw_full)
                 elif c.kind == "growth_index":
                     comps[c.name] = growth[c.name][1][unit]
-                elif c.kind == "leadership":
-                    comps[c.name] = self.leadership_score(unit, c.trim) * _d(c.full) / 100
+                elif c.is_ratings:
+                    comps[c.name] = self.ratings_score(c, unit) * _d(c.full) / 100
                 else:
                     comps[c.name] = (survey.units.get(unit, ZERO) if survey else ZERO) * _d(c.full) / s.survey.full
             adjustments = {}
@@ -231,10 +231,10 @@ class _Engine:
             out[a["unit"]][a["kind"]] = out[a["unit"]].get(a["kind"], ZERO) + value
         return out
 
-    def leadership_score(self, unit: str, trim: bool) -> Decimal:
-        """Mean of the leadership members' 100-point scores, optionally without one highest and one lowest."""
-        scores = sorted(r["score"] for r in self.data.leadership if r["unit"] == unit)
-        if trim and len(scores) >= 3:
+    def ratings_score(self, comp, unit: str) -> Decimal:
+        """Mean of the unit's 100-point ratings for this component, optionally without one highest and one lowest."""
+        scores = sorted(r["score"] for r in self.data.ratings if r["unit"] == unit and r["component"] == comp.name)
+        if comp.trim and len(scores) >= 3:
             scores = scores[1:-1]
         return sum(scores, ZERO) / len(scores) if scores else ZERO
 
