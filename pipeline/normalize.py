@@ -261,7 +261,12 @@ class _Normalizer:
 
     def vetoes(self) -> list[dict]:
         out = []
+        items = self.scheme.veto.items
         for row, unit in self.rows_of("veto"):
+            if items and normalize_text(self.text(row, "item")) not in {normalize_text(i) for i in items}:
+                self.issue("unknown-choice", row.fields.get("item", row.unit), unit, text=self.text(row, "item"),
+                           choices="、".join(items))
+                continue
             out.append({"unit": unit, "item": self.text(row, "item"), "department": self.text(row, "department"),
                         "reason": self.text(row, "reason"), "source": row.unit.source})
         return out

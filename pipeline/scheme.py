@@ -58,6 +58,7 @@ class Grade(_Model):
 
 class Veto(_Model):
     effect: Literal["no_award", "lowest_grade"] = "no_award"
+    items: list[str] = []  # 一票否决事项 (e.g. 党风廉政建设, 安全生产); empty = any item the register names
 
 
 class Prize(_Model):
@@ -73,10 +74,36 @@ class Progress(_Model):
     amount: float = 0
 
 
+class GroupWinner(_Model):
+    """综合先进: the best `places` eligible units of each group (e.g. 1 village, 1 organ unit)."""
+
+    name: str = "综合先进单位"
+    places: int = Field(1, ge=1)
+    amount: float = 0
+
+
+class SingleAward(_Model):
+    """单项奖: the best eligible unit by one top-level category's score, or by one indicator's score."""
+
+    name: str
+    category: str | None = None
+    indicator: str | None = None
+    places: int = Field(1, ge=1)
+    amount: float = 0
+
+    @model_validator(mode="after")
+    def _one_basis(self):
+        if (self.category is None) == (self.indicator is None):
+            raise ValueError("单项奖须且只能给出 category 或 indicator 之一")
+        return self
+
+
 class Awards(_Model):
     eligibility_ratio: float = Field(0.7, ge=0, le=1)
     prizes: list[Prize] = []
     progress: Progress | None = None
+    group_winner: GroupWinner | None = None
+    single: list[SingleAward] = []
 
 
 class GrowthItem(_Model):
@@ -429,6 +456,12 @@ class Scheme(_Model):
             problems.append("grades：等次须按分数线从高到低排列")
         if self.grades and min(mins) > 0:
             problems.append("grades：最低等次的分数线应为 0（否则低分单位没有等次）")
+        top_names = {p[0] for p, _ in self.top_categories()}
+        for a in self.awards.single:
+            if a.category is not None and a.category not in top_names:
+                problems.append(f"awards.single（{a.name}）.category：“{a.category}”不是一级指标（可选：{'、'.join(top_names)}）")
+            if a.indicator is not None and a.indicator not in set(ids):
+                problems.append(f"awards.single（{a.name}）.indicator：“{a.indicator}”不是指标编号")
         comp_names = {c.name for c in self.components}
         for tb in self.ranking.tie_breakers:
             if tb not in comp_names:

@@ -87,3 +87,12 @@ def test_annual_and_cumulative_targets(tmp_path):
     got = {u["unit"]: u["indicators"] for u in json.loads((tmp_path / "output" / "results.json").read_text("utf-8"))["units"]}
     assert got["一村"] == {"K1": 9.0, "K2": 9.33}  # 560 / 600 × 10, not 150 / 200
     assert got["二村"] == {"K1": 10.0, "K2": 8.0}  # 640 / 800 × 10, though this year's 200 met its 200
+
+
+def test_veto_item_not_among_the_schemes_veto_items_is_an_error(example):
+    cfg = example / "config.toml"
+    text = cfg.read_text(encoding="utf-8").replace('effect = "no_award"', 'effect = "no_award"\nitems = ["党风廉政建设", "社会治安综合治理"]')
+    cfg.write_text(text, encoding="utf-8")
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    assert "“安全生产”不是有效选项（可选：党风廉政建设、社会治安综合治理）（东关镇）" in res.stdout

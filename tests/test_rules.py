@@ -109,3 +109,30 @@ def test_district_form_public_evaluation_four_groups_of_ten():
     unit = score(scheme, make_dataset({}, tallies=tallies))["units"][0]
     # round score = Σ category/5 × 10: 中期 40, 年终 4 × 5 = 20; weighted 0.3 × 40 + 0.7 × 20 = 26
     assert unit["components"]["公众评议"] == 26.0
+
+
+def test_group_winner_and_single_item_awards_skip_vetoed_and_share_ties():
+    inds = [{"id": "X1", "name": "计生", "points": 50, "method": "direct", "category": ["计划生育"]},
+            {"id": "X2", "name": "安全", "points": 50, "method": "direct", "category": ["安全生产"]}]
+    units = [{"name": "一村", "group": "行政村"}, {"name": "二村", "group": "行政村"},
+             {"name": "农技站", "group": "机关站所"}, {"name": "财政所", "group": "机关站所"}]
+    awards = {"group_winner": {"name": "综合先进", "places": 1},
+              "single": [{"name": "计划生育单项奖", "category": "计划生育"}, {"name": "安全单项奖", "indicator": "X2"}]}
+    vetoes = [{"unit": "一村", "item": "计划生育", "department": "卫健", "reason": "超生", "source": ""}]
+    scheme = make_scheme(inds, units, precision=2, awards=awards)
+    res = score(scheme, make_dataset({"X1": {"一村": 50, "二村": 45, "农技站": 45, "财政所": 40},
+                                      "X2": {"一村": 48, "二村": 40, "农技站": 42, "财政所": 42}}, vetoes=vetoes))
+    got = {u: r["awards"] for u, r in by_unit(res).items()}
+    assert got["一村"] == []  # best village and best 计生, but vetoed
+    assert got["二村"] == ["综合先进", "计划生育单项奖"]
+    assert got["农技站"] == ["综合先进", "计划生育单项奖", "安全单项奖"]  # ties with 二村 on 计生, 财政所 on 安全
+    assert got["财政所"] == ["安全单项奖"]
+
+
+def test_single_award_needs_exactly_one_basis():
+    import pytest
+
+    from pipeline.scheme import SchemeError
+
+    with pytest.raises(SchemeError, match="单项奖须且只能给出 category 或 indicator 之一"):
+        make_scheme(TOTAL, ["甲"], awards={"single": [{"name": "x"}]})

@@ -318,6 +318,7 @@ class _Engine:
                 prize_winners.append(r["unit"])
                 out.append({"award": prize.name, "unit": r["unit"], "amount": prize.amount, "note": f"第{r['rank']}名"})
             start = end
+        out += self.group_and_single_awards(eligible)
         if cfg.progress is not None:
             p = cfg.progress
             top = set(prize_winners[: p.exclude_top])
@@ -326,6 +327,39 @@ class _Engine:
                     r["awards"].append(p.name)
                     out.append({"award": p.name, "unit": r["unit"], "amount": p.amount,
                                 "note": f"由上年第{r['last_rank']}名升至第{r['rank']}名"})
+        return out
+
+    def group_and_single_awards(self, eligible: list[dict]) -> list[dict]:
+        """综合先进 per group and 单项奖 per category/indicator, among eligible units; ties at the last place share."""
+        cfg = self.scheme.awards
+        out = []
+
+        def give(name, amount, ranked: list[tuple[object, dict]], places: int, note: str):
+            boundary = ranked[min(places, len(ranked)) - 1][0]
+            for i, (key, r) in enumerate(ranked):
+                if i >= places and key != boundary:
+                    break
+                r["awards"].append(name)
+                out.append({"award": name, "unit": r["unit"], "amount": amount, "note": note})
+
+        if cfg.group_winner is not None:
+            g = cfg.group_winner
+            for group in self.scheme.groups:
+                members = [(r["group_rank"], r) for r in eligible if r["group"] == group]
+                if members:
+                    give(g.name, g.amount, members, g.places, f"{group}第{members[0][0]}名")
+        for a in cfg.single:
+            if a.category is not None:
+                scored = [(-_d(r["categories"][a.category]), r) for r in eligible
+                          if r["categories"].get(a.category) is not None]
+                what = a.category
+            else:
+                scored = [(-_d(r["indicators"][a.indicator]), r) for r in eligible
+                          if r["indicators"].get(a.indicator) is not None]
+                what = self.scheme.indicator(a.indicator).name
+            scored.sort(key=lambda x: (x[0], self.units.index(x[1]["unit"])))
+            if scored:
+                give(a.name, a.amount, scored, a.places, f"{what}得分最高")
         return out
 
     # -- traces --------------------------------------------------------------------------------------
