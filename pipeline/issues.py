@@ -32,6 +32,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("unknown-unit", ERROR, "未知单位“{name}”{hint}"),
         IssueType("unknown-indicator", ERROR, "未知指标“{name}”{hint}"),
         IssueType("ambiguous-ratings", ERROR, "无法确定该评分表属于哪个评分类组成部分（请在标题或工作表名中写明：{names}）"),
+        IssueType("unknown-item", ERROR, "无法识别的考核项目“{name}”{hint}"),
         IssueType("unknown-column", WARNING, "无法识别的列“{name}”，已忽略{hint}"),
         IssueType("unknown-choice", ERROR, "“{text}”不是有效选项（可选：{choices}）"),
         IssueType("duplicate-column", ERROR, "该列与 {other} 列表示同一项数据，无法确定取哪一列；请删除多余的列或在表头注明“目标值”“上年值”"),

@@ -53,7 +53,8 @@ class _Normalizer:
         for row in ingested.rows:
             if name := self.units.resolve(row.unit.value):
                 self.present.setdefault((row.unit.file, row.unit.sheet), set()).add(name)
-        self.failed: set[tuple[str, str, str]] = set()  # (unit, indicator, part) whose cell was unreadable
+        self.failed: set[tuple[str, str, str]] = set()
+        self.unknown_reported: set[str] = set()  # cells already reported as unknown units (one issue per cell)  # (unit, indicator, part) whose cell was unreadable
 
     # -- helpers -----------------------------------------------------------------------------------
     def issue(self, code: str, cell: RawCell | None = None, unit: str = "", indicator: str = "", **params):
@@ -75,7 +76,8 @@ class _Normalizer:
 
     def unit_of(self, row: Row) -> str | None:
         name = self.units.resolve(row.unit.value)
-        if name is None:
+        if name is None and row.unit.source not in self.unknown_reported:
+            self.unknown_reported.add(row.unit.source)
             absent = set(self.scheme.unit_names) - self.present.get((row.unit.file, row.unit.sheet), set())
             self.issue("unknown-unit", row.unit, name=str(row.unit.value).strip(),
                        hint=self.units.hint(row.unit.value, absent))

@@ -15,6 +15,7 @@ from ..issues import Issue
 from ..scheme import Scheme
 from .layout import Table, data_rows, locate_table, suggest
 from .reader import ReadError, Sheet, cell_name, read_workbook
+from .scorecard import ScoreCard, locate_scorecard
 
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -102,6 +103,13 @@ def extract(sheet: Sheet, table: Table, rel: str) -> list[Row]:
     return rows
 
 
+def scorecard_rows(card: ScoreCard, sheet: Sheet, rel: str) -> list[Row]:
+    """A per-unit score sheet as indicator rows: one row per item, all naming the sheet's unit."""
+    r0, c0 = card.unit_cell
+    unit = RawCell(rel, sheet.name, r0, c0, card.unit_text)
+    return [Row("indicators", unit, {ind_id: _raw(sheet, rel, r, c)}) for ind_id, (r, c) in card.scores]
+
+
 def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None = None) -> IngestResult:
     input_dir = Path(folder) / "input"
     result = IngestResult()
@@ -130,6 +138,14 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
             continue
         for sheet in sheets:
             table = locate_table(sheet, scheme)
+            card = locate_scorecard(sheet, scheme) if table is None else None
+            if card is not None:
+                info.kinds.append("scorecard")
+                result.rows.extend(scorecard_rows(card, sheet, rel))
+                for text, (r, c) in card.unknown:
+                    result.issues.append(Issue("unknown-item", file=rel, sheet=sheet.name, cell=cell_name(r, c),
+                                               params={"name": text, "hint": suggest(text.split("/")[-1], indicator_names)}))
+                continue
             if table is None:
                 if sheet.cells:
                     code = "unrecognised-file" if len(sheets) == 1 else "unrecognised-sheet"
