@@ -50,6 +50,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("missing-ratings", ERROR, "缺少单位“{unit}”的{component}数据"),
         IssueType("missing-survey", ERROR, "缺少单位“{unit}”的公众评议数据"),
         IssueType("missing-survey-round", ERROR, "缺少单位“{unit}”{round}评议的数据（各轮按权重合计，缺一轮无法计分）"),
+        IssueType("missing-round", ERROR, "无法确定评议轮次：表中没有“评议轮次”列，工作表名和标题中也未写明（{rounds}）"),
         IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
         IssueType("missing-target", ERROR, "缺少目标值"),
         IssueType("missing-last-year", ERROR, "缺少上年值（综合指数须有本年值和上年值）"),

@@ -49,6 +49,7 @@ class _Normalizer:
         self.ingested = ingested
         self.issues: list[Issue] = list(ingested.issues)
         self.indicators = {i.id: i for i in scheme.measures}
+        self.group_of = {u.name: u.group for u in scheme.units}
         self.present: dict[tuple[str, str], set[str]] = {}  # (file, sheet) -> units it names correctly
         for row in ingested.rows:
             if name := self.units.resolve(row.unit.value):
@@ -133,6 +134,8 @@ class _Normalizer:
                 vpart, tpart = ("cum", "cum_target") if getattr(ind, "basis", "annual") == "cumulative" else (
                     "value", "target")
                 for unit in self.scheme.unit_names:
+                    if not getattr(ind, "applies_to", lambda g: True)(self.group_of[unit]):
+                        continue  # the indicator is not assessed for this unit's group
                     value, cell = found.get((unit, ind.id, vpart), (None, None))
                     target, tcell = found.get((unit, ind.id, tpart), (None, None))
                     if cell is None:
@@ -182,8 +185,12 @@ class _Normalizer:
             return []
         for row, unit in self.rows_of("survey"):
             rnd, cat, question = (normalize_text(self.text(row, k)) for k in ("round", "category", "question"))
-            if len(cfg.rounds) == 1 and not rnd:
-                rnd = next(iter(cfg.rounds))
+            if not rnd:  # no 评议轮次 column: the round named by the sheet or its title, or the only round
+                named = [r for r in cfg.rounds if r in row.unit.sheet or r in row.title]
+                rnd = named[0] if len(named) == 1 else (next(iter(cfg.rounds)) if len(cfg.rounds) == 1 else "")
+                if not rnd:
+                    self.issue("missing-round", row.unit, unit, rounds="、".join(cfg.rounds))
+                    continue
             bad = False
             for value, allowed, role in ((rnd, list(cfg.rounds), "round"), (cat, cfg.categories, "category")):
                 if value not in allowed:
@@ -233,6 +240,11 @@ class _Normalizer:
                            choices="、".join(kinds.values()))
                 continue
             value_cell = row.fields.get("value")
+            per_item = kinds_by_name[kind].per_item
+            if per_item is not None:  # each entry counts a fixed number of points, whatever the value column says
+                out.append({"unit": unit, "kind": kind, "value": Decimal(str(per_item)), "reason": self.text(row, "reason"),
+                            "department": self.text(row, "department"), "source": (value_cell or row.unit).source})
+                continue
             ok, value = self.number(value_cell, unit) if value_cell else (True, None)
             if not ok:
                 continue

@@ -170,6 +170,7 @@ class Adjustment(_Model):
     cap: float | None = Field(None, ge=0)
     rank_rules: list[RankRule] = []
     rank_of: int | None = Field(None, ge=1)  # size of the external ranking (default: the units ranked in the register)
+    per_item: float | None = Field(None, gt=0)  # fixed points per register entry (改革创新 +1 per item), value ignored
 
     @model_validator(mode="after")
     def _rank_mode(self):
@@ -267,6 +268,10 @@ class Indicator(_Model):
     direction: Literal["higher", "lower"] = "higher"
     missing: Literal["error", "zero", "reweight"] = "error"
     compare: Literal["all", "group"] = "all"  # units compared for efficacy/rank: all, or each group apart
+    groups: list[str] = []  # applies only to units of these groups (others: not assessed, weights rescale)
+
+    def applies_to(self, group: str) -> bool:
+        return not self.groups or group in self.groups
     # efficacy
     base: float = Field(0.6, ge=0, le=1)
     x_s: float | None = None
@@ -441,6 +446,11 @@ class Scheme(_Model):
                     key = "raw_full" if c.raw_full is not None else "full"
                     what = "各指标分值之和" if c.aggregation == "sum" else "各指标分值按权重平均"
                     problems.append(f"indicators：{what}为 {points}，与组成部分“{c.name}”的 {key} = {expected} 不一致")
+        known_groups = {u.group for u in self.units}
+        for i in self.indicators:
+            for g in i.groups:
+                if g not in known_groups:
+                    problems.append(f"indicators（{i.id}）.groups：“{g}”不是单位分组（可选：{'、'.join(sorted(known_groups))}）")
         known_paths = {tuple(i.category[:k]) for i in self.indicators for k in range(1, len(i.category) + 1)}
         for k, cat in enumerate(self.categories):
             if tuple(cat.path) not in known_paths:

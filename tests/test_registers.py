@@ -96,3 +96,83 @@ def test_veto_item_not_among_the_schemes_veto_items_is_an_error(example):
     res = kaohe("check", example)
     assert res.returncode == 1
     assert "“安全生产”不是有效选项（可选：党风廉政建设、社会治安综合治理）（东关镇）" in res.stdout
+
+
+SMALL = """
+[assessment]
+title = "小型测试"
+year = 2025
+full_score = 100
+
+[[components]]
+name = "指标"
+kind = "indicators"
+weight = 0.5
+full = 100
+
+[[components]]
+name = "公众评议"
+kind = "survey"
+weight = 0.5
+full = 100
+
+[survey]
+categories = ["群众"]
+rounds = { "中期" = 0.5, "年终" = 0.5 }
+
+[[adjustments]]
+name = "改革创新"
+sign = "bonus"
+per_item = 1
+cap = 3
+
+[[indicators]]
+id = "X"
+name = "工作实绩"
+category = ["实绩"]
+source = "考核办"
+points = 100
+method = "direct"
+
+[[units]]
+name = "发改局"
+group = "经济发展类"
+[[units]]
+name = "教育局"
+group = "社会管理类"
+"""
+
+
+def test_section_rows_group_column_per_item_adjustments_and_rounds_by_sheet(tmp_path):
+    (tmp_path / "config.toml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "实绩.xlsx")
+    ws = wb.add_worksheet("实绩")
+    ws.write_row("A1", ["单位", "分组", "工作实绩"])
+    ws.write_row("A2", ["一、经济发展类", "", ""])
+    ws.write_row("A3", ["发改局", "经济发展类", 90])
+    ws.write_row("A4", ["（二）社会管理类", "", ""])
+    ws.write_row("A5", ["教育局", "社会管理类", 80])
+    wb.close()
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "评议.xlsx")
+    for rnd, (s1, s2) in (("中期评议", (10, 8)), ("年终评议", (8, 10))):
+        ws = wb.add_worksheet(rnd)
+        ws.write_row("A1", ["单位", "评议群体", "评议题目", "满意", "基本满意", "不满意", "不了解"])
+        ws.write_row("A2", ["发改局", "群众", "Q1", s1, 10 - s1, 0, 0])
+        ws.write_row("A3", ["教育局", "群众", "Q1", s2, 10 - s2, 0, 0])
+    wb.close()
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "改革创新加减分登记.xlsx")
+    ws = wb.add_worksheet("登记")
+    ws.write_row("A1", ["单位", "加减分类别", "分值", "事由"])
+    for k in range(4):
+        ws.write_row(k + 1, 0, ["发改局", "改革创新", 2, f"改革事项{k + 1}"])  # 4 items: 1 point each, cap 3
+    ws.write_row("A6", ["教育局", "改革创新", 2, "改革事项"])
+    wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "未发现问题" in res.stdout  # no unknown unit for the section rows, no warning for 分组
+    got = {u["unit"]: u for u in json.loads((tmp_path / "output" / "results.json").read_text("utf-8"))["units"]}
+    # 发改局: public = 0.5 × (10×5/10 → 100) + 0.5 × ((8×5 + 2×3)/10 = 4.6 → 92) = 96
+    assert got["发改局"]["components"] == {"指标": 90.0, "公众评议": 96.0}
+    assert got["发改局"]["adjustments"] == {"改革创新": 3.0} and got["教育局"]["adjustments"] == {"改革创新": 1.0}
+    assert got["发改局"]["total"] == 96.0  # 0.5 × 90 + 0.5 × 96 + 3

@@ -136,3 +136,15 @@ def test_single_award_needs_exactly_one_basis():
 
     with pytest.raises(SchemeError, match="单项奖须且只能给出 category 或 indicator 之一"):
         make_scheme(TOTAL, ["甲"], awards={"single": [{"name": "x"}]})
+
+
+def test_indicator_for_one_group_only_rescales_the_others_category():
+    units = [{"name": "一村", "group": "行政村"}, {"name": "财政所", "group": "机关站所"}]
+    inds = [{"id": "X1", "name": "山药种植", "points": 40, "method": "direct", "category": ["目标任务"],
+             "groups": ["行政村"]},
+            {"id": "X2", "name": "劳动力培训", "points": 60, "method": "direct", "category": ["目标任务"]}]
+    res = score(make_scheme(inds, units, precision=2), make_dataset({"X1": {"一村": 30}, "X2": {"一村": 45, "财政所": 45}}))
+    got = by_unit(res)
+    assert got["一村"]["total"] == 75.0
+    assert got["财政所"]["indicators"]["X1"] is None
+    assert got["财政所"]["total"] == 75.0  # 45 of the 60 points that apply, on the category's 100

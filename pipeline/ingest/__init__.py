@@ -51,6 +51,7 @@ class Row:
     unit: RawCell
     fields: dict[str, RawCell]
     component: str = ""  # ratings rows: the component they rate ("" when the sheet does not say)
+    title: str = ""  # the text above the table (title, 填报单位 lines): context such as a survey round
 
 
 @dataclass
@@ -99,7 +100,7 @@ def extract(sheet: Sheet, table: Table, rel: str) -> list[Row]:
     rows = []
     for r, _ in data_rows(sheet, table):
         fields = {role: _raw(sheet, rel, r, c) for c, role in table.columns.items()}
-        rows.append(Row(table.kind, _raw(sheet, rel, r, table.unit_col), fields, table.component))
+        rows.append(Row(table.kind, _raw(sheet, rel, r, table.unit_col), fields, table.component, table.title))
     return rows
 
 

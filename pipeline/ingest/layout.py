@@ -18,7 +18,10 @@ from .reader import Sheet
 
 UNIT_HEADER = re.compile(r"^(被考核|参评|考核)?(乡镇|乡镇街道|乡镇\(街道\)|单位|村|村居|村\(社区\)|部门|街道|乡镇名称|单位名称|村名)(名称)?$")
 HEADER_SCAN_ROWS = 20
-SKIP_ROW = re.compile(r"^(合计|小计|总计|平均|全县|全区|全市|备注|注[:：]|说明|填表|审核|制表|联系|负责人|单位负责人)")
+SKIP_ROW = re.compile(
+    r"^(合计|小计|总计|平均|全县|全区|全市|备注|注[:：]|说明|填表|审核|制表|联系|负责人|单位负责人"
+    r"|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])"  # section headings: 一、经济发展类
+)
 BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
 
 # Column roles for the non-indicator returns: role -> accepted header texts (normalised, brackets removed).
@@ -43,7 +46,7 @@ TARGET_LABELS = {"目标值", "目标", "计划值", "计划", "任务数", "目
 LAST_YEAR_LABELS = {"上年值", "上年", "上年数", "去年", "去年值", "上年同期", "上年完成值", "基期值"}
 VALUE_LABELS = {"完成值", "实际值", "本年值", "本年", "当年值", "完成数", "实际完成", "本年完成值"}
 SUB_LABELS = VALUE_LABELS | TARGET_LABELS | LAST_YEAR_LABELS
-IGNORED_HEADERS = ("序号", "备注", "说明", "编号")
+IGNORED_HEADERS = ("序号", "备注", "说明", "编号", "分组", "组别", "类别", "单位类别", "单位类型")
 
 
 @dataclass

@@ -321,7 +321,8 @@ def report_context(results: dict) -> dict:
         if label:
             method_counts[label] = method_counts.get(label, 0) + 1
     group_counts = {g: sum(1 for u in units_in if u.get("group") == g) for g in groups}
-    formula_parts = [f"{c['name']}×{c['weight_pct']}" for c in comp_rows]
+    # weight 1 means "add the component as it is" (district form 60 + 40): no "×100%" in the formula
+    formula_parts = [c["name"] if c["weight_pct"] == "100%" else f"{c['name']}×{c['weight_pct']}" for c in comp_rows]
     formula = " + ".join(formula_parts)
     for k in adj_rows:
         formula += (" + " if k["sign"] == "bonus" else " − ") + k["name"]
@@ -331,8 +332,11 @@ def report_context(results: dict) -> dict:
         "groups": [{"name": g, "n": group_counts[g]} for g in groups],
         "groups_text": _join([f"{g}{group_counts[g]}个" for g in groups]),
         "components": comp_rows,
-        "components_text": _join([f"{c['name']}（满分{c['full']}分，权重{c['weight_pct']}）" for c in comp_rows]),
+        "components_text": _join([f"{c['name']}（满分{c['full']}分"
+                                  + ("" if c["weight_pct"] == "100%" else f"，权重{c['weight_pct']}") + "）"
+                                  for c in comp_rows]),
         "formula": ("总分 = " + formula) if formula else "",
+        "combine_word": "相加" if all(c["weight_pct"] == "100%" for c in comp_rows) else "加权合成",
         "adjustments": adj_rows,
         "adjustments_text": _join([f"{k['name']}（{k['cap_text']}）" for k in adj_rows]),
         "n_indicators": len(indicators_in),
@@ -429,7 +433,7 @@ def report_context(results: dict) -> dict:
     award_summary = {
         "n_awards": len(awards),
         "n_units": len(award_units),
-        "total_amount_text": _money(sum(award_amounts)) if award_amounts else "",
+        "total_amount_text": _money(sum(award_amounts)) if award_amounts and sum(award_amounts) > 0 else "",
     }
 
     # ---- progress vs last year
@@ -982,7 +986,7 @@ def build_docx_template(path: Path) -> None:
     para("本次考核共对{{ method.n_units }}个单位进行考核"
          "{% if method.n_groups > 1 %}，按{{ method.groups_text }}分{{ method.n_groups }}组排名{% endif %}。")
     h2("（二）考核方法")
-    para("考核满分{{ meta.full_score }}分，由{{ method.components_text }}加权合成"
+    para("考核满分{{ meta.full_score }}分，由{{ method.components_text }}{{ method.combine_word }}"
          "{% if method.adjustments %}，另设{{ method.adjustments_text }}{% endif %}"
          "{% if method.formula %}，即{{ method.formula }}{% endif %}。")
     para("指标考核共设{{ method.n_categories }}类{{ method.n_indicators }}项指标"

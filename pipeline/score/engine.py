@@ -104,8 +104,9 @@ class _Engine:
             falsified = {u for u in self.units if (u, ind.id) in self.falsified}
             for u in falsified:  # a falsified value neither scores nor sets the sample's best/worst
                 obs[u] = Observation(None)
-            scores[ind.id] = {}
+            scores[ind.id] = {u: None for u in self.units if not ind.applies_to(self.group_of[u])}
             for members in self.compared_sets(ind.compare):
+                members = [u for u in members if ind.applies_to(self.group_of[u])]
                 scores[ind.id].update(score_indicator(ind, {u: obs[u] for u in members}))
             scores[ind.id].update({u: ZERO for u in falsified})
         return scores
