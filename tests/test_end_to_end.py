@@ -217,3 +217,17 @@ def test_results_json_is_byte_identical_across_runs(example):
     first = (example / "output" / "results.json").read_bytes()
     assert kaohe("run", example).returncode == 0
     assert (example / "output" / "results.json").read_bytes() == first
+
+
+def test_benchmark_gaps_in_the_bundled_example(example):
+    assert kaohe("run", example).returncode == 0
+    units = {u["unit"]: u for u in json.loads((example / "output" / "results.json").read_text("utf-8"))["units"]}
+    gap = units["柳林镇"]["benchmark"]
+    assert gap["unit"] == "城关镇"
+    assert gap["gap"] == round(units["柳林镇"]["total"] - units["城关镇"]["total"], 2)
+    assert gap["rank_gap"] == units["柳林镇"]["rank"] - units["城关镇"]["rank"] > 0
+    for category, value in gap["categories"].items():
+        assert value == round(units["柳林镇"]["categories"][category] - units["城关镇"]["categories"][category], 2)
+    html = (example / "output" / "考核情况分析报告.html").read_text("utf-8")
+    assert '<td class="name">柳林镇</td><td class="name">城关镇</td>' in html
+    assert f"落后{gap['rank_gap']}个名次" in html

@@ -541,11 +541,19 @@ def report_context(results: dict) -> dict:
             value = next((b[k] for k in ("total", "score", "value") if _is_num(b.get(k))), None)
         if value is None or r["total_value"] is None:
             continue
-        gap = r["total_value"] - value
+        # the engine publishes the gaps (results model); only older results lack them
+        gap = b["gap"] if isinstance(b, dict) and _is_num(b.get("gap")) else r["total_value"] - value
+        rank_gap = b.get("rank_gap") if isinstance(b, dict) else None
+        cats = b.get("categories") if isinstance(b, dict) else None
+        behind = sorted(((k, v) for k, v in (cats or {}).items() if _is_num(v) and v < -_EPS), key=lambda kv: kv[1])
         benchmarks.append({"unit": r["unit"], "benchmark": label, "benchmark_score": f(value),
                            "total": r["total"], "gap": f(gap), "gap_value": gap,
                            "gap_text": ("高于" if gap > _EPS else "低于" if gap < -_EPS else "持平")
-                           + (f(abs(gap)) + "分" if abs(gap) > _EPS else "")})
+                           + (f(abs(gap)) + "分" if abs(gap) > _EPS else ""),
+                           "rank_gap_text": ("" if not _is_num(rank_gap) else
+                                             f"落后{rank_gap}个名次" if rank_gap > 0 else
+                                             f"领先{-rank_gap}个名次" if rank_gap < 0 else "名次相同"),
+                           "weakest_text": _join([f"{k}差{f(-v)}分" for k, v in behind[:3]])})
 
     # ---- data issues
     sev_counts: dict[str, int] = {s: 0 for s in _SEVERITY_ORDER}
@@ -1072,8 +1080,10 @@ def build_docx_template(path: Path) -> None:
     para("本年度无上年名次可比。")
     tag("{%p endif %}")
     tag("{%p if benchmarks %}")
-    para("与对标值相比："
-         "{% for b in benchmarks %}{{ b.unit }}{{ b.gap_text }}{% if b.benchmark %}（{{ b.benchmark }}）{% endif %}"
+    para("追赶超越对标情况："
+         "{% for b in benchmarks %}{{ b.unit }}{% if b.benchmark %}对标{{ b.benchmark }}，{% endif %}总分{{ b.gap_text }}"
+         "{% if b.rank_gap_text %}，{{ b.rank_gap_text }}{% endif %}"
+         "{% if b.weakest_text %}，主要差距在{{ b.weakest_text }}{% endif %}"
          "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
     tag("{%p endif %}")
 
