@@ -41,6 +41,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("duplicate-file", WARNING, "与 {other} 内容完全相同，已按一个文件处理"),
         IssueType("missing-return", ERROR, "缺少“{source}”报送的报表（应含指标：{indicators}）"),
         IssueType("missing-unit", ERROR, "报表中缺少单位“{unit}”的数据"),
+        IssueType("absent-unit", ERROR, "“{source}”报送的报表中没有单位“{unit}”（单位名称写错、漏报或缺少该单位的评分表）"),
         IssueType("formula-no-value", ERROR, "公式 {formula} 没有计算结果（文件未经 Excel 重新计算保存），请打开文件重新计算后保存"),
         IssueType("formula-zero", ERROR, "公式 {formula} 的缓存值为 0，文件可能由程序生成且未经 Excel 计算保存，不能作为数据；请打开文件重新计算后保存"),
         IssueType("unreadable-file", ERROR, "无法读取文件：{reason}"),

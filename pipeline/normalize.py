@@ -55,7 +55,8 @@ class _Normalizer:
             if name := self.units.resolve(row.unit.value):
                 self.present.setdefault((row.unit.file, row.unit.sheet), set()).add(name)
         self.failed: set[tuple[str, str, str]] = set()
-        self.unknown_reported: set[str] = set()  # cells already reported as unknown units (one issue per cell)  # (unit, indicator, part) whose cell was unreadable
+        self.unknown_reported: set[str] = set()
+        self.absent_reported: set[tuple[str, str]] = set()  # cells already reported as unknown units (one issue per cell)  # (unit, indicator, part) whose cell was unreadable
 
     # -- helpers -----------------------------------------------------------------------------------
     def issue(self, code: str, cell: RawCell | None = None, unit: str = "", indicator: str = "", **params):
@@ -123,6 +124,7 @@ class _Normalizer:
 
         records = []
         present_sources = {self.indicators[i].source for (_, i, _) in found}
+        units_in_source = {(self.indicators[i].source, u) for (u, i, _) in found}
         for source in self.scheme.sources:
             inds = [i for i in self.scheme.measures if i.source == source]
             if source not in present_sources:
@@ -139,9 +141,11 @@ class _Normalizer:
                     value, cell = found.get((unit, ind.id, vpart), (None, None))
                     target, tcell = found.get((unit, ind.id, tpart), (None, None))
                     if cell is None:
-                        if ind.missing == "error":
+                        if (source, unit) not in units_in_source:  # the unit is absent from all of the source's returns
+                            self.report_absent_unit(source, unit)
+                        elif ind.missing == "error":
                             self.issues.append(Issue("missing-unit", unit=unit, indicator=ind.label,
-                                                     file=self._source_file(source), params={"unit": unit}))
+                                                     file=self._source_file(source, unit), params={"unit": unit}))
                     elif value is None and ind.missing == "error" and (unit, ind.id, vpart) not in self.failed:
                         self.issue("missing-value", cell, unit, ind.label)
                     if value is not None:
@@ -163,13 +167,20 @@ class _Normalizer:
                         })
         return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
 
-    def _source_file(self, source: str) -> str:
-        for row in self.ingested.rows:
-            if row.kind == "indicators" and any(
-                self.indicators[r.partition(":")[0]].source == source for r in row.fields
-            ):
-                return row.unit.file
-        return ""
+    def _source_file(self, source: str, unit: str) -> str:
+        """The file of `source` that reports on `unit` (the one missing an indicator), else the first of its files."""
+        files = [row.unit.file for row in self.ingested.rows if row.kind == "indicators" and any(
+            self.indicators[r.partition(":")[0]].source == source for r in row.fields)]
+        mine = [row.unit.file for row in self.ingested.rows if row.kind == "indicators"
+                and self.units.resolve(row.unit.value) == unit and row.unit.file in files]
+        return (mine or files or [""])[0]
+
+    def report_absent_unit(self, source: str, unit: str) -> None:
+        """One issue for a unit missing from every return of a source (not one per indicator)."""
+        key = (source, unit)
+        if key not in self.absent_reported:
+            self.absent_reported.add(key)
+            self.issues.append(Issue("absent-unit", unit=unit, params={"unit": unit, "source": source}))
 
     def check_range(self, ind, value: Decimal, cell: RawCell, unit: str):
         if ind.method == "direct" and not (0 <= value <= Decimal(str(ind.points))):

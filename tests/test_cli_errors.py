@@ -57,7 +57,7 @@ def test_unknown_unit_name_suggests_the_closest_unit(example):
     assert f"[错误] {STATS} › {sheet}!B8：未知单位“{unit[0]}湖{unit[2:]}”" in res.stdout
     assert f"是否为“{unit}”？" in res.stdout
     # and the unit it should have been is reported missing from that return, not silently dropped
-    assert f"报表中缺少单位“{unit}”的数据" in res.stdout
+    assert f"“统计局”报送的报表中没有单位“{unit}”" in res.stdout
 
 
 def test_missing_department_return_is_listed_by_name(example):

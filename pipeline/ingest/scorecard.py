@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..numbers import normalize_text
 from ..scheme import Scheme
-from .layout import HEADER_SCAN_ROWS, SKIP_ROW, clean_header
+from .layout import HEADER_SCAN_ROWS, SKIP_NOTE, clean_header
 from .reader import Sheet
 
 ITEM_HEADERS = ("考核项目", "项目", "评分项目", "考核指标", "一级指标", "考核内容及分值")
@@ -60,6 +60,14 @@ def _unit(sheet: Sheet, header_row: int, scheme: Scheme) -> tuple[str, tuple[int
     return sheet.name, (1, 1)
 
 
+NUMBERING = re.compile(r"^([(（]?[0-9一二三四五六七八九十]+[)）]|[0-9一二三四五六七八九十]+[.、．])")
+
+
+def _name(value) -> str:
+    """An item or sub-item as written, without numbering ("1.", "（二）") or bracketed notes ("（100分）")."""
+    return NUMBERING.sub("", clean_header(value)) if value else ""
+
+
 def locate_scorecard(sheet: Sheet, scheme: Scheme) -> ScoreCard | None:
     found = _find(sheet)
     if found is None:
@@ -71,11 +79,12 @@ def locate_scorecard(sheet: Sheet, scheme: Scheme) -> ScoreCard | None:
     by_name = {normalize_text(n): i.id for i in scheme.indicators for n in (i.name, *i.aliases)}
     filled = sheet.filled()
     for r in range(header + 1, sheet.max_row + 1):
-        item = normalize_text(filled.value(r, item_col) or "")
-        sub = normalize_text(filled.value(r, sub_col) or "") if sub_col else ""
+        item = _name(filled.value(r, item_col))
+        sub = _name(filled.value(r, sub_col)) if sub_col else ""
         if not item and not sub:
             continue
-        if SKIP_ROW.match(item) or SKIP_ROW.match(sub) or item in ("总分", "总计"):
+        raw_item = normalize_text(filled.value(r, item_col) or "")
+        if SKIP_NOTE.match(raw_item) or SKIP_NOTE.match(sub) or item in ("总分", "总计"):
             continue
         ind_id = by_pair.get((item, sub)) or by_name.get(sub) or (by_name.get(item) if not sub else None)
         if ind_id is None:
