@@ -46,7 +46,8 @@ def describe_rule(ind: Indicator) -> str:
             return f"{tgt}，得分 = {p} × 完成率{cap}"
         case "step":
             how = "按比例" if ind.rounding == "proportional" else "不足一档按一档"
-            return f"达到目标 {ind.target:g} 得满分，每差 {ind.step:g} 扣 {ind.per_step:g} 分（{how}），扣完为止"
+            tgt = "报表目标值" if ind.target == "column" else f"目标 {ind.target:g}"
+            return f"达到{tgt}得满分，每差 {ind.step:g} 扣 {ind.per_step:g} 分（{how}），扣完为止"
         case "count_deduct":
             return f"每发生1次扣 {ind.per_event:g} 分，扣完为止"
         case "rank":
@@ -322,7 +323,11 @@ class _Engine:
         out += self.group_and_single_awards(eligible)
         if cfg.progress is not None:
             p = cfg.progress
-            top = set(prize_winners[: p.exclude_top])
+            # the first `exclude_top` prize winners, and anyone tied on rank with the last of them
+            rank_of = {r["unit"]: r["rank"] for r in eligible}
+            cut = rank_of[prize_winners[p.exclude_top - 1]] if 0 < p.exclude_top <= len(prize_winners) else (
+                max(rank_of[u] for u in prize_winners) if prize_winners and p.exclude_top else 0)
+            top = {u for u in prize_winners if rank_of[u] <= cut}
             for r in eligible:
                 if r["rank_change"] is not None and r["rank_change"] >= p.min_places and r["unit"] not in top:
                     r["awards"].append(p.name)
