@@ -161,6 +161,8 @@ class _Normalizer:
                         last, lcell = found.get((unit, ind.id, "last"), (None, None))
                         if cell is not None and last is None and (unit, ind.id, "last") not in self.failed:
                             self.issue("missing-last-year", lcell or cell, unit, ind.label)
+                        elif last is not None:
+                            self.check_range(ind, last, lcell, unit)
                         records.append({
                             "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year - 1),
                             "value": last, "target": None, "source": lcell.source if lcell else "", "target_source": "",
@@ -187,6 +189,8 @@ class _Normalizer:
             self.issue("out-of-range", cell, unit, ind.label, value=value, low=0, high=f"{ind.points:g}")
         elif ind.method == "count_deduct" and value < 0:
             self.issue("negative-value", cell, unit, ind.label, value=value)
+        elif ind.method == "growth" and value <= 0:  # indices divide by it
+            self.issue("not-positive", cell, unit, ind.label, value=value)
 
     # -- survey --------------------------------------------------------------------------------------
     def tallies(self) -> list[Tally]:
@@ -300,11 +304,22 @@ class _Normalizer:
         """100-point ratings (班子成员评分, 季度考核…): a total per row, or item scores weighted by the component."""
         comps = {c.name: c for c in self.scheme.components if c.is_ratings}
         out = []
+        seen: dict[tuple[str, str, str], str] = {}  # (component, unit, rater) -> where it was first read
         for row, unit in self.rows_of("ratings"):
             comp = comps.get(row.component)
             if comp is None:
                 self.issue("ambiguous-ratings", row.unit, unit, names="、".join(comps) or "（方案中没有评分类组成部分）")
                 continue
+            rater = self.text(row, "member") or row.unit.sheet  # a sheet per member names the member
+            if comp.raters and normalize_text(rater) not in {normalize_text(x) for x in comp.raters}:
+                self.issue("unknown-choice", row.fields.get("member", row.unit), unit, text=rater,
+                           choices="、".join(comp.raters))
+                continue
+            key = (comp.name, unit, normalize_text(rater))
+            if key in seen:
+                self.issue("duplicate-rating", row.unit, unit, rater=rater, component=comp.name, other=seen[key])
+                continue
+            seen[key] = row.unit.source
             parts = ([("total", Decimal(1))] if not comp.item_weights else
                      [(f"item:{k}", Decimal(str(w))) for k, w in comp.item_weights.items()])
             scores, complete = [], True
@@ -312,7 +327,8 @@ class _Normalizer:
                 cell = row.fields.get(role)
                 ok, value = self.number(cell, unit) if cell else (True, None)
                 if ok and value is None:
-                    self.issue("missing-value", cell or row.unit, unit, indicator=role.removeprefix("item:"))
+                    what = comp.name if role == "total" else f"{comp.name} · {role.removeprefix('item:')}"
+                    self.issue("missing-value", cell or row.unit, unit, indicator=what)
                 elif ok and not (0 <= value <= 100):
                     self.issue("out-of-range", cell, unit, value=value, low=0, high=100)
                 elif ok:
@@ -321,7 +337,7 @@ class _Normalizer:
                 complete = False
             if complete:
                 total_weight = sum((w for w, _ in scores), Decimal(0))
-                out.append({"component": comp.name, "unit": unit, "rater": self.text(row, "member"),
+                out.append({"component": comp.name, "unit": unit, "rater": rater,
                             "score": sum((w * v for w, v in scores), Decimal(0)) / total_weight,
                             "source": row.unit.source})
         return out
@@ -345,11 +361,18 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     tallies = n.tallies()
     data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.ratings(), n.history(), n.issues, ingested.files,
                    falsified=n.falsified())
-    rated = {(r["component"], r["unit"]) for r in data.ratings}
+    rated: dict[tuple[str, str], set[str]] = {}
+    for r in data.ratings:
+        rated.setdefault((r["component"], r["unit"]), set()).add(normalize_text(r["rater"]))
     for comp in (c for c in scheme.components if c.is_ratings):
         for unit in scheme.unit_names:
             if (comp.name, unit) not in rated:
                 data.issues.append(Issue("missing-ratings", unit=unit, params={"unit": unit, "component": comp.name}))
+                continue
+            for rater in comp.raters:
+                if normalize_text(rater) not in rated[(comp.name, unit)]:
+                    data.issues.append(Issue("missing-rating", unit=unit,
+                                             params={"unit": unit, "component": comp.name, "rater": rater}))
     if scheme.survey is not None and any(c.kind == "survey" for c in scheme.components):
         have: dict[str, set[str]] = {}
         for t in tallies:

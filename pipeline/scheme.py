@@ -135,6 +135,7 @@ class Component(_Model):
     raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
     trim: bool = False  # ratings: 去掉一个最高分和一个最低分 (when at least 3 ratings)
     item_weights: dict[str, float] = {}  # ratings scored per item: rating = Σ weight × item score / Σ weight
+    raters: list[str] = []  # ratings: who must rate every unit (e.g. the four quarters); empty = whoever rated
 
     @property
     def is_ratings(self) -> bool:
@@ -187,6 +188,11 @@ class Survey(_Model):
     choices: dict[str, float] = {"满意": 5, "基本满意": 3, "不满意": 0}
     unknown: str = "不了解"
     scale: float = 5  # the best choice's score: category score / scale * 100
+    satisfied: list[str] = []  # choices counted as satisfied (default: the two best-scoring, 满意 + 基本满意)
+
+    @property
+    def satisfied_choices(self) -> set[str]:
+        return set(self.satisfied or sorted(self.choices, key=lambda c: -self.choices[c])[:2])
 
     @property
     def full(self) -> Decimal:
@@ -197,6 +203,9 @@ class Survey(_Model):
 
     @model_validator(mode="after")
     def _district_points(self):
+        unknown = [c for c in self.satisfied if c not in self.choices]
+        if unknown:
+            raise ValueError(f"satisfied 中的“{'、'.join(unknown)}”不是 choices 中的选项")
         if self.form == "district":
             missing = [c for c in self.categories if c not in self.category_points]
             if missing:
@@ -470,7 +479,7 @@ class Scheme(_Model):
         for a in self.awards.single:
             if a.category is not None and a.category not in top_names:
                 problems.append(f"awards.single（{a.name}）.category：“{a.category}”不是一级指标（可选：{'、'.join(top_names)}）")
-            if a.indicator is not None and a.indicator not in set(ids):
+            if a.indicator is not None and a.indicator not in {i.id for i in self.indicators}:
                 problems.append(f"awards.single（{a.name}）.indicator：“{a.indicator}”不是指标编号")
         comp_names = {c.name for c in self.components}
         for tb in self.ranking.tie_breakers:

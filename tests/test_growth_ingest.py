@@ -97,3 +97,19 @@ def test_two_columns_for_one_indicator_is_an_error_naming_both(tmp_path):
     res = kaohe("check", tmp_path)
     assert res.returncode == 1
     assert "统计局报表.xlsx › 数据!C1：该列与 B1 列表示同一项数据" in res.stdout
+
+
+def test_zero_last_year_value_is_a_data_error_not_a_crash(tmp_path):
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "统计局报表.xlsx")
+    ws = wb.add_worksheet("数据")
+    ws.write_row("A1", ["乡镇名称", "地区生产总值", "地区生产总值", "单位GDP能耗", "单位GDP能耗"])
+    ws.write_row("A2", ["", "本年值", "上年值", "本年值", "上年值"])
+    ws.write_row("A3", ["甲镇", 110, 0, 0.76, 0.80])
+    ws.write_row("A4", ["乙镇", 92, 80, 0, 0.60])
+    ws.write_row("A5", ["丙镇", 52, 50, 0.55, 0.50])
+    wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "数据!C3：数值 0 须大于 0" in res.stdout and "数据!D4：数值 0 须大于 0" in res.stdout

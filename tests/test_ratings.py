@@ -75,3 +75,19 @@ def test_a_ratings_sheet_that_names_no_component_is_an_error(tmp_path):
     assert res.returncode == 1
     assert "评分.xlsx › Sheet1!A3：无法确定该评分表属于哪个评分类组成部分（请在标题或工作表名中写明：季度考核、班子成员评分）" in res.stdout
     assert "缺少单位“二村”的季度考核数据" in res.stdout and "缺少单位“一村”的班子成员评分数据" in res.stdout
+
+
+def test_quarters_must_all_be_there_once(tmp_path):
+    cfg = CONFIG.replace('kind = "ratings"\nweight = 0.4', 'kind = "ratings"\nweight = 0.4\nraters = ["一季度", "二季度", "三季度", "四季度"]')
+    (tmp_path / "config.toml").write_text(cfg, encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    write(tmp_path / "input" / "季度考核.xlsx", "2025年季度考核得分汇总", ["村名", "季度", "得分"],
+          [["一村", "一季度", 80], ["一村", "二季度", 90], ["一村", "三季度", 85], ["一村", "三季度", 95],
+           ["二村", "一季度", 70], ["二村", "二季度", 70], ["二村", "三季度", 80], ["二村", "四季度", None]])
+    write(tmp_path / "input" / "班子评分.xlsx", "班子成员评分表", ["村名", "评分人", "党建工作", "经济发展", "社会事业"],
+          [["一村", "书记", 90, 90, 90], ["二村", "书记", 80, 80, 80]])
+    res = kaohe("check", tmp_path)
+    assert res.returncode == 1
+    assert "季度考核.xlsx › Sheet1!A6：“三季度”对单位的季度考核评分重复出现（另见 季度考核.xlsx › Sheet1!A5）" in res.stdout
+    assert "缺少“四季度”对单位“一村”的季度考核评分" in res.stdout
+    assert "季度考核.xlsx › Sheet1!C10：缺少数据（二村 · 季度考核）" in res.stdout

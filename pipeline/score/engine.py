@@ -268,7 +268,8 @@ class _Engine:
         (units tied at the boundary move together, so the quota is never exceeded)."""
         grades = self.scheme.grades
         for r in rows:
-            r["grade"] = next((g.name for g in grades if r["total"] >= _d(g.min)), "") if grades else ""
+            # below the lowest band's line (e.g. a negative total after deductions) is still the lowest grade
+            r["grade"] = next((g.name for g in grades if r["total"] >= _d(g.min)), grades[-1].name) if grades else ""
             if r["vetoed"] and self.scheme.veto.effect == "lowest_grade" and grades:
                 r["grade"] = grades[-1].name
         for k, g in enumerate(grades[:-1]):
@@ -340,32 +341,37 @@ class _Engine:
         cfg = self.scheme.awards
         out = []
 
-        def give(name, amount, ranked: list[tuple[object, dict]], places: int, note: str):
+        def give(name, amount, ranked: list[tuple[object, dict]], places: int, note_of):
             boundary = ranked[min(places, len(ranked)) - 1][0]
             for i, (key, r) in enumerate(ranked):
                 if i >= places and key != boundary:
                     break
                 r["awards"].append(name)
-                out.append({"award": name, "unit": r["unit"], "amount": amount, "note": note})
+                out.append({"award": name, "unit": r["unit"], "amount": amount, "note": note_of(r)})
 
         if cfg.group_winner is not None:
             g = cfg.group_winner
             for group in self.scheme.groups:
                 members = [(r["group_rank"], r) for r in eligible if r["group"] == group]
                 if members:
-                    give(g.name, g.amount, members, g.places, f"{group}第{members[0][0]}名")
+                    give(g.name, g.amount, members, g.places, lambda r: f"{r['group']}第{r['group_rank']}名")
         for a in cfg.single:
             if a.category is not None:
-                scored = [(-_d(r["categories"][a.category]), r) for r in eligible
-                          if r["categories"].get(a.category) is not None]
+                def key(r, c=a.category):
+                    return -_d(r["categories"][c])
+                scored = [(key(r), r) for r in eligible if r["categories"].get(a.category) is not None]
                 what = a.category
             else:
-                scored = [(-_d(r["indicators"][a.indicator]), r) for r in eligible
-                          if r["indicators"].get(a.indicator) is not None]
+                def key(r, i=a.indicator):
+                    return -_d(r["indicators"][i])
+                scored = [(key(r), r) for r in eligible if r["indicators"].get(a.indicator) is not None]
                 what = self.scheme.indicator(a.indicator).name
             scored.sort(key=lambda x: (x[0], self.units.index(x[1]["unit"])))
             if scored:
-                give(a.name, a.amount, scored, a.places, f"{what}得分最高")
+                best = scored[0][0]
+                give(a.name, a.amount, scored, a.places,
+                     lambda r, w=what, b=best, k=key, n=a.places:
+                     f"符合获奖条件的单位中{w}得分{'最高' if k(r) == b else f'前{n}名'}")
         return out
 
     # -- traces --------------------------------------------------------------------------------------

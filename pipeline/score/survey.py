@@ -37,11 +37,11 @@ def question_score(cfg: Survey, tally: Tally) -> Decimal | None:
 
 
 def satisfaction_rate(cfg: Survey, counts: dict[str, int]) -> Decimal | None:
-    """(满意 + 基本满意) / known answers: the choices that score above zero count as satisfied."""
+    """(满意 + 基本满意) / known answers: the scheme's satisfied choices (default the two best-scoring)."""
     known = sum(counts.values())
     if known == 0:
         return None
-    satisfied = sum(n for c, n in counts.items() if cfg.choices[c] > 0)
+    satisfied = sum(n for c, n in counts.items() if c in cfg.satisfied_choices)
     return Decimal(satisfied) / known
 
 
