@@ -245,13 +245,25 @@ def weight_of(child) -> Decimal:
     return child.weight if isinstance(child, Node) else Decimal(str(child.weight))
 
 
-def full_of(child) -> Decimal:
-    """Full points of a node: declared, or the sum (sum) / weighted mean (mean, geomean) of its children's."""
+def applies(child, group: str | None) -> bool:
+    """Whether a leaf or a node (any leaf below it) is assessed for units of `group` (None: any group)."""
+    if group is None:
+        return True
+    if isinstance(child, Node):
+        return any(applies(c, group) for c in child.children)
+    return getattr(child, "applies_to", lambda g: True)(group)
+
+
+def full_of(child, group: str | None = None) -> Decimal:
+    """Full points of a node for units of `group`: declared, or the sum (sum) / weighted mean (mean, geomean)
+    of the full points of the children assessed for that group."""
     if not isinstance(child, Node):
         return Decimal(str(child.points))
     if child.declared is not None:
         return child.declared
-    fulls = [(weight_of(c), full_of(c)) for c in child.children]
+    fulls = [(weight_of(c), full_of(c, group)) for c in child.children if applies(c, group)]
+    if not fulls:
+        return Decimal(0)
     if child.aggregation == "sum":
         return sum((f for _, f in fulls), Decimal(0))
     return sum((w * f for w, f in fulls), Decimal(0)) / sum((w for w, _ in fulls), Decimal(0))
@@ -449,12 +461,18 @@ class Scheme(_Model):
                 problems.append(f"components（{c.name}）：只有 kind = \"growth_index\" 的组成部分可以列出 items")
             if c.kind == "indicators" and self.indicators:
                 top = Node(("",), c.aggregation, children=self.tree())
-                points = full_of(top)
                 expected = Decimal(str(c.raw_full if c.raw_full is not None else c.full))
-                if points != expected:
-                    key = "raw_full" if c.raw_full is not None else "full"
-                    what = "各指标分值之和" if c.aggregation == "sum" else "各指标分值按权重平均"
-                    problems.append(f"indicators：{what}为 {points}，与组成部分“{c.name}”的 {key} = {expected} 不一致")
+                limited = any(i.groups for i in self.indicators)
+                for group in (sorted({u.group for u in self.units}) if limited else [None]):
+                    points = full_of(top, group)
+                    if points != expected:
+                        key = "raw_full" if c.raw_full is not None else "full"
+                        what = "各指标分值之和" if c.aggregation == "sum" else "各指标分值按权重平均"
+                        who = f"（“{group}”组单位适用的指标）" if group is not None else ""
+                        problems.append(
+                            f"indicators：{what}{who}为 {points}，与组成部分“{c.name}”的 {key} = {expected} 不一致"
+                            + ("；只对部分分组考核的指标，可在 [[categories]] 中为其所属类别写明 points，"
+                               "其余分组按该类别满分折算" if who else ""))
         known_groups = {u.group for u in self.units}
         for i in self.indicators:
             for g in i.groups:
@@ -466,7 +484,11 @@ class Scheme(_Model):
                 problems.append(f"categories[{k + 1}]：没有指标属于“{'/'.join(cat.path)}”")
             elif cat.points is not None and cat.aggregation == "sum":
                 n = next(n for n in self.walk() if n.path == tuple(cat.path))
-                children = sum((full_of(ch) for ch in n.children), Decimal(0))
+                groups = sorted({u.group for u in self.units})
+                # per group: the children that group is assessed on must fill the declared points (a group
+                # exempted from some of them is scaled up to the declared points, never down)
+                per_group = [sum((full_of(ch, g) for ch in n.children if applies(ch, g)), Decimal(0)) for g in groups]
+                children = max(per_group) if any(i.groups for i in self.indicators) else per_group[0]
                 if children != Decimal(str(cat.points)):
                     problems.append(
                         f"categories[{k + 1}]（{'/'.join(cat.path)}）：下属指标分值之和为 {children}，与 points = {cat.points:g} 不一致")

@@ -143,8 +143,31 @@ def test_indicator_for_one_group_only_rescales_the_others_category():
     inds = [{"id": "X1", "name": "山药种植", "points": 40, "method": "direct", "category": ["目标任务"],
              "groups": ["行政村"]},
             {"id": "X2", "name": "劳动力培训", "points": 60, "method": "direct", "category": ["目标任务"]}]
-    res = score(make_scheme(inds, units, precision=2), make_dataset({"X1": {"一村": 30}, "X2": {"一村": 45, "财政所": 45}}))
+    scheme = make_scheme(inds, units, precision=2, categories=[{"path": ["目标任务"], "points": 100}])
+    res = score(scheme, make_dataset({"X1": {"一村": 30}, "X2": {"一村": 45, "财政所": 45}}))
     got = by_unit(res)
     assert got["一村"]["total"] == 75.0
     assert got["财政所"]["indicators"]["X1"] is None
     assert got["财政所"]["total"] == 75.0  # 45 of the 60 points that apply, on the category's 100
+
+
+COMP100 = [{"name": "指标考核", "kind": "indicators", "weight": 1, "full": 100}]
+
+
+def test_group_substitute_indicators_need_no_rescaling_and_points_are_checked_per_group():
+    import pytest
+
+    from pipeline.scheme import SchemeError
+
+    units = [{"name": "一村", "group": "行政村"}, {"name": "财政所", "group": "机关站所"}]
+    inds = [{"id": "X1", "name": "山药种植", "points": 40, "method": "direct", "category": ["目标任务"],
+             "groups": ["行政村"]},
+            {"id": "X3", "name": "包村联户", "points": 40, "method": "direct", "category": ["目标任务"],
+             "groups": ["机关站所"]},
+            {"id": "X2", "name": "劳动力培训", "points": 60, "method": "direct", "category": ["目标任务"]}]
+    res = score(make_scheme(inds, units, precision=2, components=COMP100),
+                make_dataset({"X1": {"一村": 30}, "X3": {"财政所": 40}, "X2": {"一村": 45, "财政所": 45}}))
+    got = by_unit(res)
+    assert got["一村"]["total"] == 75.0 and got["财政所"]["total"] == 85.0  # each group's own 100 points
+    with pytest.raises(SchemeError, match="“机关站所”组单位适用的指标）为 60"):
+        make_scheme(inds[:1] + inds[2:], units, precision=2, components=COMP100)

@@ -11,15 +11,18 @@ from decimal import Decimal
 ZERO = Decimal(0)
 
 
-def aggregate(method: str, children: list[tuple[Decimal, Decimal, Decimal | None]]) -> Decimal | None:
-    """children: (weight, full points, score or None). Returns None when no child has a score."""
+def aggregate(method: str, children: list[tuple[Decimal, Decimal, Decimal | None]],
+              full: Decimal | None = None) -> Decimal | None:
+    """children: (weight, full points, score or None); `full`: the node's full points for a `sum` node (default
+    the children's). Returns None when no child has a score."""
     present = [(w, f, x) for w, f, x in children if x is not None]
     if not present:
         return None
     if method == "sum":
         got = sum((x for _, _, x in present), ZERO)
         have = sum((f for _, f, _ in present), ZERO)
-        full = sum((f for _, f, _ in children), ZERO)
+        if full is None:
+            full = sum((f for _, f, _ in children), ZERO)
         return got * full / have if have and have != full else got
     weights = sum((w for w, _, _ in present), ZERO)
     if method == "mean":

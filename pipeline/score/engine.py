@@ -11,7 +11,7 @@ from decimal import Decimal, localcontext
 
 from ..dataset import Dataset
 from ..numbers import CONTEXT, publish, round_half_up
-from ..scheme import Indicator, Node, Scheme, full_of, weight_of
+from ..scheme import Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
 from .growth import composite_index, growth_scores
 from .methods import Observation, score_indicator
@@ -115,16 +115,21 @@ class _Engine:
     def tree_scores(self, scores, unit: str) -> tuple[Decimal | None, dict[str, Decimal | None]]:
         """(the indicators component's raw score, every category node's score keyed by its path "a/b")."""
         out: dict[str, Decimal | None] = {}
+        group = self.group_of[unit]
+
+        def parts(children):
+            """(weight, full, score) of the children assessed for this unit's group."""
+            return [(weight_of(c), full_of(c, group), score_of(c)) for c in children if applies(c, group)]
 
         def score_of(child) -> Decimal | None:
             if not isinstance(child, Node):
                 return scores[child.id].get(unit)
-            value = aggregate(child.aggregation, [(weight_of(c), full_of(c), score_of(c)) for c in child.children])
+            value = aggregate(child.aggregation, parts(child.children), full_of(child, group))
             out[child.key] = value
             return value
 
         method = next((c.aggregation for c in self.scheme.components if c.kind == "indicators"), "sum")
-        raw = aggregate(method, [(weight_of(n), full_of(n), score_of(n)) for n in self.tree])
+        raw = aggregate(method, parts(self.tree))
         return raw, out
 
     # -- components and total -------------------------------------------------------------------------
