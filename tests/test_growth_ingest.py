@@ -113,3 +113,22 @@ def test_zero_last_year_value_is_a_data_error_not_a_crash(tmp_path):
     res = kaohe("run", tmp_path)
     assert res.returncode == 1, res.stdout + res.stderr
     assert "数据!C3：数值 0 须大于 0" in res.stdout and "数据!D4：数值 0 须大于 0" in res.stdout
+
+
+def test_last_years_values_from_last_years_return(tmp_path):
+    """History from last year's returns: a second workbook titled 2024年度 gives x_{t-1}."""
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    for year, rows in ((2025, [("甲镇", 110, 0.76), ("乙镇", 92, 0.60), ("丙镇", 52, 0.55)]),
+                       (2024, [("甲镇", 100, 0.80), ("乙镇", 80, 0.60), ("丙镇", 50, 0.50)])):
+        wb = xlsxwriter.Workbook(tmp_path / "input" / f"统计局{year}.xlsx")
+        ws = wb.add_worksheet("数据")
+        ws.write("A1", f"{year}年度综合指数基础数据（统计局）")
+        ws.write_row("A2", ["乡镇名称", "地区生产总值（亿元）", "单位GDP能耗"])
+        for r, row in enumerate(rows, start=2):
+            ws.write_row(r, 0, row)
+        wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    results = json.loads((tmp_path / "output" / "results.json").read_text(encoding="utf-8"))
+    assert {u["unit"]: u["components"]["发展指数"] for u in results["units"]} == {"甲镇": 59.7574, "乙镇": 60.0, "丙镇": 36.0}

@@ -203,6 +203,9 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
             return None
     if kind == "indicators":
         columns = {c: r for c, r in columns.items() if r not in ROLE_HEADERS}
+        if last_year_return(title + " " + sheet.name, scheme.assessment.year):
+            # last year's return filed again (e.g. 2024年度…报表): its values are x_{t-1} for composite indices
+            columns = {c: (f"{r}:last" if ":" not in r else r) for c, r in columns.items()}
     first_col: dict[str, int] = {}
     duplicates: dict[int, int] = {}
     for col, role in sorted(columns.items()):
@@ -216,6 +219,12 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
         named = [c.name for c in ratings if c.name in title or c.name in sheet.name]
         component = named[0] if named else (ratings[0].name if len(ratings) == 1 else "")
     return Table(kind, (first, last), unit_col, columns, unknown, duplicates, title, component)
+
+
+def last_year_return(text: str, year: int) -> bool:
+    """A title that names only the year before the assessment year ("2024年度…数据") marks last year's return."""
+    years = {int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", normalize_text(text))}
+    return years == {year - 1}
 
 
 def data_rows(sheet: Sheet, table: Table):
