@@ -773,6 +773,59 @@ def write_last_year(plan: Plan, folder: Path) -> Path:
 
 # ----------------------------------------------------------------------------- entry points
 
+def growth_file(year: int, dept: str) -> str:
+    return f"{dept}/{year}年度乡镇综合指数基础数据（{dept}）.xlsx"
+
+
+def write_growth(plan: Plan, seed: int, folder: Path) -> list[Path]:
+    """综合指数 base data: per item this year's and last year's values (a return per source department).
+
+    Drawn from its own random stream so that adding a composite index leaves every other value unchanged.
+    """
+    items = [it for c in plan.config.get("components", []) if c.get("kind") == "growth_index"
+             for it in c.get("items", [])]
+    rng = random.Random(seed * 7919 + 17)
+    paths = []
+    for dept in dict.fromkeys(it["source"] for it in items):
+        mine = [it for it in items if it["source"] == dept]
+        wb, ws = _new_workbook("综合指数")
+        last = 2 + 2 * len(mine)
+        _title(ws, f"XX县{plan.year}年度乡镇综合指数基础数据（{dept}）", last)
+        ws.cell(row=2, column=1, value=f"填报单位：{dept}（盖章）").font = _BODY_FONT
+        for col, text in ((1, "序号"), (2, "乡镇名称")):
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+            ws.cell(row=3, column=col, value=text)
+        for k, it in enumerate(mine):
+            col = 3 + 2 * k
+            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
+            ws.cell(row=3, column=col, value=f"{it['name']}（{it.get('unit', '')}）")
+            ws.cell(row=4, column=col, value="本年值")
+            ws.cell(row=4, column=col + 1, value="上年值")
+        for r in (3, 4):
+            for k in range(1, last + 1):
+                c = ws.cell(row=r, column=k)
+                c.border, c.font, c.alignment = _BORDER, _HEAD_FONT, _CENTER
+        for n, u in enumerate(plan.units, start=1):
+            row = [n, u["name"]]
+            for it in mine:
+                if it.get("direction") == "lower":  # e.g. energy per GDP: 0.35–0.90, change −10% … +3%
+                    before = round(rng.uniform(0.35, 0.90), 3)
+                    now = round(before * rng.uniform(0.90, 1.03), 3)
+                else:  # e.g. GDP in 亿元: 15–80, growth 1% … 12%
+                    before = round(rng.uniform(15, 80), 2)
+                    now = round(before * rng.uniform(1.01, 1.12), 2)
+                row += [now, before]
+            _body(ws, 4 + n, row, [None, None] + ["0.000" if it.get("direction") == "lower" else "0.00"
+                                                  for it in mine for _ in (0, 1)])
+        foot = 5 + len(plan.units)
+        ws.cell(row=foot, column=1, value="填表人：张敏        审核人：刘建国").font = _BODY_FONT
+        _widths(ws, [6, 12] + [14] * (2 * len(mine)))
+        path = folder / growth_file(plan.year, dept)
+        _save(wb, path)
+        paths.append(path)
+    return paths
+
+
 def _is_repo_root(folder: Path) -> bool:
     return folder.resolve() == REPO_ROOT or (folder / ".git").exists()
 
@@ -802,6 +855,7 @@ def generate(folder: Path, seed: int = DEFAULT_SEED, mess: bool = True,
     write_adjustments(plan, folder)
     write_vetoes(plan, folder)
     write_last_year(plan, folder)
+    write_growth(plan, seed, folder / "input")
     MESS[:] = plan.mess
 
 

@@ -145,7 +145,7 @@ class _Normalizer:
                             self.report_absent_unit(source, unit)
                         elif ind.missing == "error":
                             self.issues.append(Issue("missing-unit", unit=unit, indicator=ind.label,
-                                                     file=self._source_file(source, unit), params={"unit": unit}))
+                                                     file=self._source_file(ind.id), params={"unit": unit}))
                     elif value is None and ind.missing == "error" and (unit, ind.id, vpart) not in self.failed:
                         self.issue("missing-value", cell, unit, ind.label)
                     if value is not None:
@@ -169,13 +169,10 @@ class _Normalizer:
                         })
         return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
 
-    def _source_file(self, source: str, unit: str) -> str:
-        """The file of `source` that reports on `unit` (the one missing an indicator), else the first of its files."""
-        files = [row.unit.file for row in self.ingested.rows if row.kind == "indicators" and any(
-            self.indicators[r.partition(":")[0]].source == source for r in row.fields)]
-        mine = [row.unit.file for row in self.ingested.rows if row.kind == "indicators"
-                and self.units.resolve(row.unit.value) == unit and row.unit.file in files]
-        return (mine or files or [""])[0]
+    def _source_file(self, indicator: str) -> str:
+        """The (first) file whose table carries the indicator: where the missing unit's row belongs."""
+        return next((row.unit.file for row in self.ingested.rows if row.kind == "indicators"
+                     and any(r.partition(":")[0] == indicator for r in row.fields)), "")
 
     def report_absent_unit(self, source: str, unit: str) -> None:
         """One issue for a unit missing from every return of a source (not one per indicator)."""

@@ -57,7 +57,8 @@ def test_unknown_unit_name_suggests_the_closest_unit(example):
     assert f"[错误] {STATS} › {sheet}!B8：未知单位“{unit[0]}湖{unit[2:]}”" in res.stdout
     assert f"是否为“{unit}”？" in res.stdout
     # and the unit it should have been is reported missing from that return, not silently dropped
-    assert f"“统计局”报送的报表中没有单位“{unit}”" in res.stdout
+    # and the unit it should have been is reported missing from that return, not silently dropped
+    assert f"[错误] {STATS}：报表中缺少单位“{unit}”的数据（{unit} · A1 地区生产总值增长率）" in res.stdout
 
 
 def test_missing_department_return_is_listed_by_name(example):
@@ -143,3 +144,15 @@ def test_missing_survey_round_is_an_error(example):
     res = kaohe("check", example)
     assert res.returncode == 1
     assert f"缺少单位“{target}”中期评议的数据" in res.stdout
+
+
+def test_unit_missing_from_a_return_is_one_error_naming_the_department(example):
+    path = example / "input" / "信访局" / "2025年度乡镇考核指标数据（信访局）.xlsx"
+    unit = _unit_in_row(path, 9)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0].delete_rows(9)
+    wb.save(path)
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    assert f"[错误] “信访局”报送的报表中没有单位“{unit}”" in res.stdout
+    assert res.stdout.count(f"没有单位“{unit}”") == 1  # once, not once per indicator

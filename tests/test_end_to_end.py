@@ -140,11 +140,34 @@ HAND = {
 }
 
 
-def hand_total(unit: str) -> tuple[F, F, F]:
+GROWTH = "统计局/2025年度乡镇综合指数基础数据（统计局）.xlsx"
+
+
+def growth_scores(folder) -> dict[str, F]:
+    """发展指数 by hand from the 统计局 base-data return: for each item, self index x_t / x_{t-1} and average index
+    x_t / mean_t (inverted for energy per GDP, lower-better), index = 100 × Σ 0.5 × (0.6 s + 0.4 a); then efficacy
+    across the 19 townships: 100 × (0.6 + 0.4 × (c − min) / (max − min))."""
+    ws = openpyxl.load_workbook(folder / "input" / GROWTH).worksheets[0]
+    rows = {r[1]: [F(str(v)) for v in r[2:6]] for r in ws.iter_rows(min_row=5, values_only=True)
+            if r[1] and not str(r[1]).startswith("填表")}
+    assert len(rows) == 19
+    gdp_mean = sum(v[0] for v in rows.values()) / 19
+    energy_mean = sum(v[2] for v in rows.values()) / 19
+    index = {}
+    for unit, (gdp, gdp_last, energy, energy_last) in rows.items():
+        g = F(6, 10) * gdp / gdp_last + F(4, 10) * gdp / gdp_mean
+        e = F(6, 10) * energy_last / energy + F(4, 10) * energy_mean / energy
+        index[unit] = 100 * (F(1, 2) * g + F(1, 2) * e)
+    best, worst = max(index.values()), min(index.values())
+    return {u: 100 * (F(6, 10) + F(4, 10) * (c - worst) / (best - worst)) for u, c in index.items()}
+
+
+def hand_total(unit: str, growth: dict[str, F]) -> tuple[F, F, F]:
     h = HAND[unit]
     indicators = sum(h["indicators"].values())  # raw points sum to 100 = component full
     public = public_score(h["survey"])
-    return indicators, public, F(6, 10) * indicators + F(4, 10) * public + h["bonus"] - h["deduction"]
+    total = F(5, 10) * indicators + F(1, 10) * growth[unit] + F(4, 10) * public + h["bonus"] - h["deduction"]
+    return indicators, public, total
 
 
 def test_run_on_bundled_example_matches_hand_computation(example):
@@ -159,31 +182,33 @@ def test_run_on_bundled_example_matches_hand_computation(example):
     units = {u["unit"]: u for u in results["units"]}
     assert len(units) == 19
 
+    growth = growth_scores(example)
     for name in HAND:
-        indicators, public, total = hand_total(name)
+        indicators, public, total = hand_total(name, growth)
         got = units[name]
+        assert got["components"]["发展指数"] == half_up(growth[name]), name
         for ind_id, expected in HAND[name]["indicators"].items():
             assert got["indicators"][ind_id] == half_up(expected), (name, ind_id)
         assert got["components"]["指标考核"] == half_up(indicators), name
         assert got["components"]["公众评议"] == half_up(public), name
         assert got["total"] == half_up(total), name
 
-    # The figures, written out: 城关镇 93.58 / 90.38 -> 0.6×93.582… + 0.4×90.383… + 3 = 95.30
-    assert units["城关镇"]["total"] == 95.30
-    assert units["杨庄乡"]["total"] == 90.82
-    assert units["青山乡"]["total"] == 87.52
+    # The figures, written out: 城关镇 0.5×93.582… + 0.1×84.65… + 0.4×90.383… + 3 = 94.41
+    assert units["城关镇"]["total"] == 94.41
+    assert units["杨庄乡"]["total"] == 89.45
+    assert units["青山乡"]["total"] == 87.00
 
     # Ranks, grades and awards follow from the published totals of all 19 townships.
     ordered = [u["total"] for u in results["units"]]
     assert ordered == sorted(ordered, reverse=True)
     assert units["城关镇"]["rank"] == 2 and units["城关镇"]["group_rank"] == 2
-    assert units["城关镇"]["grade"] == "优秀" and units["青山乡"]["grade"] == "良好"
+    assert units["城关镇"]["grade"] == "优秀" and units["青山乡"]["grade"] == "良好" and units["云岭乡"]["grade"] == "一般"
     # 东关镇 scores highest but is vetoed: it keeps score and rank, loses the prize.
     assert units["东关镇"]["rank"] == 1 and units["东关镇"]["vetoed"] and units["东关镇"]["awards"] == []
     assert units["城关镇"]["awards"] == ["综合考核一等奖"]
-    # 杨庄乡 was 3rd last year, 6th now: a third prize, no progress award; 青山乡 12th -> 11th: nothing.
-    assert units["杨庄乡"]["awards"] == ["综合考核三等奖"] and units["杨庄乡"]["rank_change"] == -3
-    assert units["青山乡"]["awards"] == [] and units["青山乡"]["rank_change"] == 1
+    # 杨庄乡 was 3rd last year, 9th now (after the six prize places): nothing; 青山乡 12th -> 13th: nothing.
+    assert units["杨庄乡"]["awards"] == [] and units["杨庄乡"]["rank_change"] == -6
+    assert units["青山乡"]["awards"] == [] and units["青山乡"]["rank_change"] == -1
     progress = [u["unit"] for u in results["units"] if "进步奖" in u["awards"]]
     assert all(units[u]["rank_change"] >= 2 for u in progress) and progress
 

@@ -64,7 +64,8 @@ def test_files_written(bundled: Path) -> None:
     year = cfg["assessment"]["year"]
     expected = [bundled / mr.dept_file(year, d) for d in _depts(cfg)] + [
         bundled / mr.survey_file(year), bundled / mr.adjustment_file(year),
-        bundled / mr.veto_file(year), bundled / mr.last_year_file(year)]
+        bundled / mr.veto_file(year), bundled / mr.last_year_file(year),
+        bundled / "input" / mr.growth_file(year, "统计局")]
     for path in expected:
         assert path.is_file(), path
     assert len(list((bundled / "input").rglob("*.xlsx"))) == len(expected)

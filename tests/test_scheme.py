@@ -52,7 +52,7 @@ def test_weights_grades_aliases_and_tie_breakers_are_checked():
     cfg["units"][1]["aliases"] = ["城关"]
     cfg["ranking"]["tie_breakers"] = ["指标"]
     msg = error_of(cfg)
-    assert "各组成部分“满分 × 权重”之和为 110，与 assessment.full_score = 100 不一致" in msg
+    assert "各组成部分“满分 × 权重”之和为 140，与 assessment.full_score = 100 不一致" in msg
     assert "等次须按分数线从高到低排列" in msg
     assert "名称或别名“城关”同时属于“城关镇”和“东关镇”" in msg
     assert "ranking.tie_breakers：“指标”不是组成部分名称" in msg
