@@ -203,11 +203,13 @@ class _Engine:
             ],
             "indicators": [
                 {"id": i.id, "name": i.name, "category": i.category, "points": i.points, "method": i.method,
-                 "method_label": i.method_label, "source": i.source, "unit": i.unit, "rule": describe_rule(i)}
+                 "method_label": i.method_label, "source": i.source, "unit": i.unit, "rule": describe_rule(i),
+                 "groups": i.groups}
                 for i in s.indicators
             ],
             "adjustment_kinds": [a.model_dump() for a in s.adjustments],
             "grades": [g.model_dump() for g in s.grades],
+            "veto": s.veto.model_dump(),
             "groups": s.groups,
             "units": rows,
             "detail": self.detail(ind_scores),
