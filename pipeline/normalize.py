@@ -252,6 +252,8 @@ class _Normalizer:
                            choices="、".join(kinds.values()))
                 continue
             value_cell = row.fields.get("value")
+            if kinds_by_name[kind].sign == "rank":  # the place may sit under a 名次 header as well as 分值
+                value_cell = row.fields.get("rank") or value_cell
             per_item = kinds_by_name[kind].per_item
             if per_item is not None:  # each entry counts a fixed number of points, whatever the value column says
                 out.append({"unit": unit, "kind": kind, "value": Decimal(str(per_item)), "reason": self.text(row, "reason"),

@@ -176,3 +176,37 @@ def test_section_rows_group_column_per_item_adjustments_and_rounds_by_sheet(tmp_
     assert got["发改局"]["components"] == {"指标": 90.0, "公众评议": 96.0}
     assert got["发改局"]["adjustments"] == {"改革创新": 3.0} and got["教育局"]["adjustments"] == {"改革创新": 1.0}
     assert got["发改局"]["total"] == 96.0  # 0.5 × 90 + 0.5 × 96 + 3
+
+
+RANKED = SMALL.replace('''[[adjustments]]
+name = "改革创新"
+sign = "bonus"
+per_item = 1
+cap = 3''', '''[[adjustments]]
+name = "全市营商环境评价"
+sign = "rank"
+rank_rules = [{ top = 1, points = 2 }, { bottom = 1, points = -2 }]''')
+
+
+def test_rank_based_adjustment_read_from_a_register_with_a_place_column(tmp_path):
+    (tmp_path / "config.toml").write_text(RANKED.replace('rounds = { "中期" = 0.5, "年终" = 0.5 }', 'rounds = { "年终" = 1 }'),
+                                          encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "数据.xlsx")
+    ws = wb.add_worksheet("实绩")
+    ws.write_row("A1", ["单位", "工作实绩"])
+    ws.write_row("A2", ["发改局", 90])
+    ws.write_row("A3", ["教育局", 80])
+    ws = wb.add_worksheet("评议")
+    ws.write_row("A1", ["单位", "评议群体", "评议题目", "满意", "基本满意", "不满意", "不了解"])
+    ws.write_row("A2", ["发改局", "群众", "Q1", 10, 0, 0, 0])
+    ws.write_row("A3", ["教育局", "群众", "Q1", 10, 0, 0, 0])
+    ws = wb.add_worksheet("加减分")
+    ws.write_row("A1", ["单位", "加减分类别", "名次", "说明"])
+    ws.write_row("A2", ["发改局", "全市营商环境评价", 1, "全市第1"])
+    ws.write_row("A3", ["教育局", "全市营商环境评价", 2, "全市第2"])
+    wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = {u["unit"]: u["total"] for u in json.loads((tmp_path / "output" / "results.json").read_text("utf-8"))["units"]}
+    assert got == {"发改局": 97.0, "教育局": 88.0}  # 0.5×90 + 0.5×100 + 2; 0.5×80 + 0.5×100 − 2

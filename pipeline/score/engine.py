@@ -225,9 +225,9 @@ class _Engine:
         unit's place in the external ranking into signed points by the kind's rank_rules."""
         kinds = {a.name: a for a in self.scheme.adjustments}
         out: dict[str, dict[str, Decimal]] = {u: {} for u in self.units}
-        ranked: dict[str, int] = {}
-        for a in self.data.adjustments:
-            ranked[a["kind"]] = ranked.get(a["kind"], 0) + 1
+        ranked: dict[str, int] = {}  # kind -> number of distinct units placed in its external ranking
+        for kind_name in {a["kind"] for a in self.data.adjustments}:
+            ranked[kind_name] = len({a["unit"] for a in self.data.adjustments if a["kind"] == kind_name})
         for a in self.data.adjustments:
             kind = kinds[a["kind"]]
             value = a["value"]
