@@ -256,3 +256,23 @@ def test_benchmark_gaps_in_the_bundled_example(example):
     html = (example / "output" / "考核情况分析报告.html").read_text("utf-8")
     assert '<td class="name">柳林镇</td><td class="name">城关镇</td>' in html
     assert f"落后{gap['rank_gap']}个名次" in html
+
+
+def test_row_order_in_the_returns_never_changes_results(example):
+    """Unit order in the inputs: reversing every department's unit rows gives the same results.json."""
+    assert kaohe("run", example).returncode == 0
+    before = (example / "output" / "results.json").read_text("utf-8")
+    for path in (example / "input").rglob("*考核指标数据*.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        ws = wb.worksheets[0]
+        rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5, max_row=23)]
+        for r, values in enumerate(reversed(rows), start=5):
+            for c, v in enumerate(values, start=1):
+                ws.cell(r, c).value = v
+        wb.save(path)
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout
+    after = json.loads((example / "output" / "results.json").read_text("utf-8"))
+    first = json.loads(before)
+    # identical apart from the inputs' hashes (the files changed) and the source cells (the rows moved)
+    assert after["units"] == first["units"] and after["awards"] == first["awards"]
