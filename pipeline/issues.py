@@ -59,7 +59,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("missing-target", ERROR, "缺少目标值"),
         IssueType("missing-last-year", ERROR, "缺少上年值（综合指数须有本年值和上年值）"),
         IssueType("ignored-file", INFO, "不是受支持的报表格式，已忽略"),
-        IssueType("file-too-large", ERROR, "文件过大或压缩比异常（{reason}），已拒绝读取"),
+        IssueType("file-too-large", ERROR, "文件不安全，已拒绝读取：{reason}"),
     ]
 }
 

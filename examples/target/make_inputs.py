@@ -35,16 +35,18 @@ byte-identical files (with the same openpyxl/zlib).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import sys
-import zipfile
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # examples/, for xlsx_kit
+import xlsx_kit  # noqa: E402
+from xlsx_kit import BORDER, CENTER, HEAD_FONT, LEFT, RIGHT, TITLE_FONT, line, put, widths  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 YEAR = 2025
@@ -156,11 +158,6 @@ MESS = {
 }
 
 
-def fullwidth(value) -> str:
-    """"96.5" -> "９６．５" (digits and the decimal point)."""
-    return "".join(chr(ord(c) + 0xFEE0) if c in "0123456789." else c for c in str(value))
-
-
 def number(text: str):
     """The clean cell value of a figure given as text here: an int or a float, as an office types it."""
     return int(text) if re.fullmatch(r"\d+", text) else float(text)
@@ -173,62 +170,10 @@ def stored(ret: str, unit: str, what: str, value):
 
 # ------------------------------------------------------------------------------------------------ writing
 
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-TITLE_FONT = Font(name="方正小标宋简体", size=16)
-HEAD_FONT = Font(name="黑体", size=11)
+new_workbook = partial(xlsx_kit.new_workbook, creator=OFFICE, when=FIXED_TIME)
+save = partial(xlsx_kit.save, when=FIXED_TIME)
+
 GROUP_FONT = Font(name="黑体", size=11, bold=True)
-BODY_FONT = Font(name="宋体", size=11)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="center")
-
-
-def new_workbook(sheet: str):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for attr in ("creator", "lastModifiedBy"):
-        setattr(wb.properties, attr, OFFICE)
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    return wb, ws
-
-
-def save(wb: Workbook, path: Path) -> None:
-    """Save with pinned dates and zip timestamps, so the bytes depend only on the content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, data)
-
-
-def put(ws, row: int, col: int, value, font=BODY_FONT, align=None, fmt: str | None = None, border=True):
-    c = ws.cell(row=row, column=col, value=value)
-    c.font = font
-    c.alignment = align or (CENTER if isinstance(value, str) or value is None else RIGHT)
-    if border:
-        c.border = BORDER
-    if fmt and not isinstance(value, str):
-        c.number_format = fmt
-    return c
-
-
-def line(ws, row: int, text: str, last_col: int, first_col: int = 1, font=BODY_FONT, align=LEFT, height=None):
-    """A merged, borderless text line (title, 填报单位, notes, signatures)."""
-    if last_col > first_col:
-        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
-    put(ws, row, first_col, text, font, align, border=False)
-    if height:
-        ws.row_dimensions[row].height = height
 
 
 def group_heading(ws, row: int, text: str, last_col: int) -> None:
@@ -237,11 +182,6 @@ def group_heading(ws, row: int, text: str, last_col: int) -> None:
     put(ws, row, 1, text, GROUP_FONT, LEFT)
     for c in range(2, last_col + 1):
         ws.cell(row=row, column=c).border = BORDER
-
-
-def widths(ws, values: list[float]) -> None:
-    for k, w in enumerate(values, start=1):
-        ws.column_dimensions[get_column_letter(k)].width = w
 
 
 def head(ws, title: str, dept: str, date: str, n_cols: int) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import defusedxml  # noqa: F401  - required: openpyxl uses it to refuse XML entity bombs when installed
+from defusedxml import DefusedXmlException
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -133,7 +134,12 @@ def _read_openpyxl(path: Path, has_formulas: bool) -> list[Sheet]:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, data_only=True)
             wb_f = openpyxl.load_workbook(path, data_only=False) if has_formulas else None
-    except Exception as exc:  # openpyxl raises many types for broken files
+    except Exception as exc:  # openpyxl raises many types for broken files, and wraps defusedxml's refusal
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            raise ReadError("文件含有 XML 实体定义（可能是恶意构造的“XML 炸弹”）", "file-too-large") from None
         raise ReadError(f"文件内容无法解析（{type(exc).__name__}）") from None
     sheets = []
     for ws in wb.worksheets:

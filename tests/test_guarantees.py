@@ -1,0 +1,153 @@
+"""SPEC §9 guarantees with real processes and real files: lock, atomic outputs under SIGKILL, hostile files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import kaohe
+from pipeline.run import folder_lock
+
+OUTPUTS = ["results.json", "考核结果汇总表.xlsx", "单位评分卡.xlsx", "考核情况分析报告.docx", "考核情况分析报告.html"]
+
+
+def test_a_second_run_on_the_same_folder_is_refused(example):
+    with folder_lock(example / "output"):  # as a running kaohe holds it
+        res = kaohe("run", example)
+    assert res.returncode == 2
+    assert "另一个 kaohe 正在处理该考核文件夹" in res.stderr and "Traceback" not in res.stderr
+    assert kaohe("run", example).returncode == 0  # released with its holder
+
+
+def _outputs_whole(folder) -> None:
+    out = folder / "output"
+    json.loads((out / "results.json").read_text("utf-8"))
+    for name in ("考核结果汇总表.xlsx", "单位评分卡.xlsx", "考核情况分析报告.docx"):
+        with zipfile.ZipFile(out / name) as zf:
+            assert zf.testzip() is None
+    openpyxl.load_workbook(out / "考核结果汇总表.xlsx", read_only=True).close()
+
+
+def test_killed_run_leaves_previous_outputs_whole(example):
+    assert kaohe("run", example).returncode == 0
+    before = {n: (example / "output" / n).read_bytes() for n in OUTPUTS}
+    for delay in (0.2, 0.6, 1.0, 1.4):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(example)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        _outputs_whole(example)
+        for n in OUTPUTS:  # each file is either the old one or a complete new one
+            assert (example / "output" / n).stat().st_size > 0
+    assert {n: (example / "output" / n).read_bytes() for n in ["results.json"]} == {"results.json": before["results.json"]}
+    assert kaohe("run", example).returncode == 0  # no stale lock after SIGKILL
+
+
+def _unit_renamed(example, old: str, new: str) -> None:
+    cfg = example / "config.toml"
+    text = cfg.read_text("utf-8").replace(f'name = "{old}"', f'name = {json.dumps(new)}\naliases = ["{old}"]')
+    cfg.write_text(text, "utf-8")
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点\")", "../../逃逸", "CON"])
+def test_hostile_unit_names_stay_text_and_inside_output(example, name):
+    _unit_renamed(example, "青山乡", name)
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout + res.stderr
+    wb = openpyxl.load_workbook(example / "output" / "考核结果汇总表.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == name]
+    assert cells and all(c.data_type == "s" for c in cells)  # a string, never a formula
+    cards = openpyxl.load_workbook(example / "output" / "单位评分卡.xlsx")
+    assert any(c.value and name in str(c.value) for ws in cards.worksheets for row in ws.iter_rows() for c in row)
+    html = (example / "output" / "考核情况分析报告.html").read_text("utf-8")
+    assert "<script" not in html
+    created = {p for p in example.parent.rglob("*") if "逃逸" in p.name or p.name == "CON"}
+    assert not created  # nothing named after a unit anywhere
+
+
+def _write(path, data: bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _zip_bomb(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024 * 1024))
+
+
+def _xml_bomb(path):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";" if i else "&lol;") * 10}">' for i in range(1, 9))
+            + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+              '<c r="A1" t="inlineStr"><is><t>&lol8;</t></is></c></row></sheetData></worksheet>')
+    src = openpyxl.Workbook()
+    src.active.title = "数据"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    src.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = bomb.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
+HOSTILE = {
+    "zip-bomb.xlsx": (_zip_bomb, "已拒绝读取"),
+    "xml-bomb.xlsx": (_xml_bomb, "XML 炸弹"),
+    "encrypted.xlsx": (lambda p: _write(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096), "加密"),
+    "truncated.xlsx": (lambda p: _write(p, b"PK\x03\x04" + b"\x14\x00" * 50), "损坏"),
+    "not-excel.xlsx": (lambda p: _write(p, "这不是表格".encode()), "不是有效的"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_file_is_a_clear_error_and_the_rest_still_read(example, name):
+    make, word = HOSTILE[name]
+    make(example / "input" / "其他" / name)
+    start = time.monotonic()
+    res = kaohe("check", example)
+    assert time.monotonic() - start < 60
+    assert res.returncode == 1, res.stdout + res.stderr
+    line = next(l for l in res.stdout.splitlines() if name in l and "[错误]" in l)
+    assert word in line, line
+    assert "Traceback" not in res.stdout + res.stderr
+    assert sum("[错误]" in l for l in res.stdout.splitlines()) == 1  # every other return was still read cleanly
+
+
+def test_the_same_file_twice_is_read_once(example):
+    src = next((example / "input" / "统计局").glob("*考核指标数据*.xlsx"))
+    (example / "input" / "副本").mkdir()
+    (example / "input" / "副本" / "统计局报表（副本）.xlsx").write_bytes(src.read_bytes())
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout
+    line = next(l for l in res.stdout.splitlines() if "内容完全相同，已按一个文件处理" in l)
+    assert "统计局报表（副本）.xlsx" in line and "统计局/2025年度乡镇考核指标数据（统计局）.xlsx" in line
+
+
+def test_lock_and_hidden_files_are_ignored(example):
+    (example / "input" / "~$统计局.xlsx").write_bytes(b"lock")
+    (example / "input" / ".隐藏.xlsx").write_bytes(b"hidden")
+    res = kaohe("run", example)
+    assert res.returncode == 0 and "~$" not in res.stdout and "隐藏" not in res.stdout
+
+
+def test_outputs_are_replaced_not_appended_and_archived(example):
+    assert kaohe("run", example).returncode == 0
+    assert kaohe("run", example).returncode == 0
+    archives = sorted((example / "output" / "归档").iterdir())
+    assert len(archives) == 2 and all((a / "results.json").is_file() for a in archives)
+    assert not [p for p in (example / "output").iterdir() if p.name.startswith(".tmp-")]
+    os.sync()
