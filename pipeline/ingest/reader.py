@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,9 +121,11 @@ def read_workbook(path: Path) -> list[Sheet]:
             return _read_calamine(path)
         if "xl/workbook.xml" not in names:
             raise ReadError("压缩包中没有工作簿内容，不是有效的 Excel 文件")
-        has_formulas = any(
-            n.startswith("xl/worksheets/") and re.search(rb"<f[ >]", zf.read(n)) for n in names if n.endswith(".xml")
-        )
+        try:
+            has_formulas = any(n.startswith("xl/worksheets/") and re.search(rb"<f[ >]", zf.read(n))
+                               for n in names if n.endswith(".xml"))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+            raise ReadError("文件已损坏（压缩数据校验失败），请重新导出后报送") from None
     return _read_openpyxl(path, has_formulas)
 
 
