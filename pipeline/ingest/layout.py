@@ -81,6 +81,23 @@ def column_labels(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
     return labels
 
 
+def inherit_group_labels(labels: dict[int, list[str]]) -> dict[int, list[str]]:
+    """A column headed only by a sub-label (目标值, 上年值…) belongs to the group header on its left.
+
+    Merged group headers ("固定资产投资完成额" over 完成值 | 目标值) lose their merge in some formats and
+    writers (.ods through calamine, hand-made tables that only centre across): the group label then sits in the
+    first column alone.
+    """
+    out = dict(labels)
+    previous: list[str] | None = None
+    for col in sorted(labels):
+        parts = labels[col]
+        if len(parts) == 1 and clean_header(parts[0]) in SUB_LABELS and previous and len(previous) > 1:
+            out[col] = [previous[0], parts[0]]
+        previous = out[col]
+    return out
+
+
 def find_header(sheet: Sheet) -> tuple[int, int, int] | None:
     """(first header row, last header row, unit column) or None."""
     merged_height = {(r0, c0): r1 for r0, c0, r1, _ in sheet.merged}
@@ -143,7 +160,7 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
         return None
     first, last, unit_col = found
     filled = sheet.filled()
-    labels = column_labels(filled, first, last)
+    labels = inherit_group_labels(column_labels(filled, first, last))
     title = _title(sheet, first)
     all_text = " ".join(p for parts in labels.values() for p in parts)
     choices = set(scheme.survey.choices) | {scheme.survey.unknown} if scheme.survey else set()
