@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .issues import ERROR
 from .run import EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, LockedError, RunOutcome, count_by_severity, run_assessment
+from .render.report import ReportTemplateError
 from .scheme import SchemeError
 
 # click's own words, in Chinese (it has no zh locale of its own).
@@ -122,6 +123,9 @@ def _guarded(folder: str, check_only: bool) -> None:
         sys.exit(EXIT_SCHEME)
     except LockedError as exc:
         _echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_SCHEME)
+    except ReportTemplateError as exc:  # the office's own template: a configuration problem, not a crash
+        _echo(f"错误：{exc}。原有输出文件未受影响。", err=True)
         sys.exit(EXIT_SCHEME)
     except Exception:  # noqa: BLE001 - the last guard: log it, never show a traceback
         log = _log_crash(path)

@@ -12,6 +12,7 @@ import zipfile
 
 import openpyxl
 import pytest
+import xlsxwriter
 
 from conftest import kaohe
 from pipeline.run import folder_lock
@@ -151,3 +152,54 @@ def test_outputs_are_replaced_not_appended_and_archived(example):
     assert len(archives) == 2 and all((a / "results.json").is_file() for a in archives)
     assert not [p for p in (example / "output").iterdir() if p.name.startswith(".tmp-")]
     os.sync()
+
+
+def test_broken_office_template_is_a_chinese_error_naming_the_line(example):
+    tpl = example / "templates" / "report.html.j2"
+    lines = tpl.read_text("utf-8").splitlines()
+    lines[4] = lines[4] + "{{ units[0]. }}"
+    tpl.write_text("\n".join(lines), "utf-8")
+    res = kaohe("run", example)
+    assert res.returncode == 2
+    assert "报告模板" in res.stderr and "第5行" in res.stderr and "Traceback" not in res.stderr
+    assert not (example / "output" / "results.json").exists()  # nothing half-published
+
+
+def test_unexpected_error_is_logged_not_shown(example, tmp_path):
+    """A bug (simulated by a sitecustomize that breaks the engine in the real process) gives exit 3, a Chinese
+    summary and a log file with the traceback — never a traceback on screen."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import pipeline.score.engine as e\n"
+        "def boom(self):\n    raise RuntimeError('simulated bug')\n"
+        "e._Engine.run = boom\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    res = subprocess.run([sys.executable, "-m", "pipeline", "run", str(example)], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert res.returncode == 3
+    assert "程序内部错误" in res.stderr and "Traceback" not in res.stdout + res.stderr
+    logs = list((example / "output" / "logs").glob("error-*.log"))
+    assert logs and "simulated bug" in logs[0].read_text("utf-8")
+
+
+def _big_return(path, rows: int, far_cell: bool = False):
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True})
+    ws = wb.add_worksheet("数据")
+    ws.write_row(0, 0, ["乡镇名称", "越级上访批次"])
+    for r in range(1, rows + 1):
+        ws.write_row(r, 0, [f"第{r}号单位", r % 3])
+    if far_cell:
+        ws.write(1_048_575, 16_383, "末格")
+    wb.close()
+
+
+@pytest.mark.parametrize("rows,far", [(100_000, False), (3, True)])
+def test_huge_sheets_are_read_in_bounded_time(example, rows, far):
+    long_name = "关于报送2025年度乡镇目标管理绩效考核指标完成情况的函（附件）" * 2 + ".xlsx"  # ~200 bytes
+    _big_return(example / "input" / long_name, rows, far)
+    start = time.monotonic()
+    res = kaohe("check", example)
+    assert time.monotonic() - start < 120
+    assert res.returncode == 1 and "Traceback" not in res.stdout + res.stderr
+    assert "未知单位“第1号单位”" in res.stdout and long_name in res.stdout

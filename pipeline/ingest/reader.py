@@ -147,25 +147,30 @@ def _read_openpyxl(path: Path, has_formulas: bool) -> list[Sheet]:
     sheets = []
     for ws in wb.worksheets:
         sheet = Sheet(ws.title)
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is None:
-                    continue
-                key = (c.row, c.column)
-                sheet.cells[key] = c.value
-                if isinstance(c.value, (int, float)) and "%" in (c.number_format or ""):
-                    sheet.percent.add(key)
+        # Only the cells that exist: iter_rows() would materialise the whole used range, and one cell at
+        # XFD1048576 would mean 17 billion empty cells.
+        for c in _existing_cells(ws):
+            if c.value is None:
+                continue
+            key = (c.row, c.column)
+            sheet.cells[key] = c.value
+            if isinstance(c.value, (int, float)) and "%" in (c.number_format or ""):
+                sheet.percent.add(key)
         for rng in ws.merged_cells.ranges:
             sheet.merged.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
         if wb_f is not None:
-            for row in wb_f[ws.title].iter_rows():
-                for c in row:
-                    if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
-                        sheet.formulas[(c.row, c.column)] = str(c.value)
-                        if "%" in (c.number_format or ""):
-                            sheet.percent.add((c.row, c.column))
+            for c in _existing_cells(wb_f[ws.title]):
+                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+                    sheet.formulas[(c.row, c.column)] = str(c.value)
+                    if "%" in (c.number_format or ""):
+                        sheet.percent.add((c.row, c.column))
         sheets.append(sheet)
     return sheets
+
+
+def _existing_cells(ws):
+    """The cells a worksheet actually holds, in row order (openpyxl keeps them in `_cells`)."""
+    return [ws._cells[k] for k in sorted(ws._cells)]
 
 
 def _read_calamine(path: Path) -> list[Sheet]:
