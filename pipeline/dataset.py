@@ -6,7 +6,6 @@ Its own module so that the stages depend on it, not on each other (data flows on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pandas as pd
 

@@ -68,9 +68,8 @@ def parse_number(value, percent_format: bool = False) -> Decimal | None:
         number = to_decimal(value)
         return number * 100 if percent_format else number
     text = normalize_text(value)
-    percent = False
-    if text.endswith("%"):
-        percent, text = True, text[:-1]
+    if text.endswith("%"):  # "85%" is 85 percentage points (docs/decisions.md 1)
+        text = text[:-1]
     else:
         text = _UNIT_SUFFIX.sub("", text)
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):

@@ -66,6 +66,11 @@ class ReportTemplateError(Exception):
 
 # ----------------------------------------------------------------------------------- formatting
 
+def _coord(x: float, places: int = 2) -> float:
+    """SVG geometry rounded for compact output (drawing coordinates, never a published score)."""
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 
 def _dec(x: Any) -> Decimal | None:
     if x is None or isinstance(x, bool):
@@ -199,11 +204,11 @@ def _chart(rows: list[dict], full_score: float, thresholds: list[dict], precisio
             "colour": r["colour"],
             "x": label_w,
             "y": y + (row_h - bar_h) / 2,
-            "w": round(w, 2),
+            "w": _coord(w, 2),
             "h": bar_h,
             "label_x": label_w - 8,
             "text_y": y + row_h / 2 + 4.5,
-            "value_x": round(label_w + w + 6, 2),
+            "value_x": _coord(label_w + w + 6, 2),
             "vetoed": r["vetoed"],
         })
     plot_bottom = top + len(rows) * row_h
@@ -211,11 +216,11 @@ def _chart(rows: list[dict], full_score: float, thresholds: list[dict], precisio
     ticks = []
     for k in range(6):
         v = step * k
-        ticks.append({"x": round(label_w + bar_area * v / scale_max, 2), "label": _num(round(v, 2))})
+        ticks.append({"x": _coord(label_w + bar_area * v / scale_max, 2), "label": _num(_coord(v, 2))})
     lines = []
     for t in thresholds:
         if 0 < t["min"] < scale_max:
-            lines.append({"x": round(label_w + bar_area * t["min"] / scale_max, 2),
+            lines.append({"x": _coord(label_w + bar_area * t["min"] / scale_max, 2),
                           "label": f"{t['name']}≥{_num(t['min'])}"})
     return {
         "width": width,
@@ -243,7 +248,7 @@ def _grade_bar(dist: list[dict]) -> dict:
             continue
         w = width * g["count"] / total
         segs.append({"name": g["name"], "count": g["count"], "share": g["share"], "colour": g["colour"],
-                     "x": round(x, 2), "w": round(w, 2), "text_x": round(x + w / 2, 2),
+                     "x": _coord(x, 2), "w": _coord(w, 2), "text_x": _coord(x + w / 2, 2),
                      "show_label": w >= 56})
         x += w
     return {"width": width, "height": height, "text_y": height / 2 + 5, "segments": segs}
@@ -942,7 +947,7 @@ def build_docx_template(path: Path) -> None:
         grid = sectpr.makeelement(qn("w:docGrid"), {})
         sectpr.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(int(round(_LINE_PT * 20))))
+    grid.set(qn("w:linePitch"), str(int(_coord(_LINE_PT * 20, 0))))  # twips
 
     # ---- styles
     normal = doc.styles["Normal"]

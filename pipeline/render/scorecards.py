@@ -24,7 +24,6 @@ Excel), never file paths.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import pathlib
 from typing import Any
@@ -48,6 +47,7 @@ from .workbook import (
     _trim_number,
     _units,
     _Widths,
+    open_workbook,
     _write_header,
     _Col,
 )
@@ -457,21 +457,7 @@ def _write_card(sheet: _Sheet, results: dict, u: dict, blocks, lay: _Layout, det
 # --------------------------------------------------------------------------------------------- entry point
 def write_scorecards(results: dict, path: pathlib.Path) -> None:
     """Write 单位评分卡.xlsx to `path`: one score card per unit, in rank order (the caller handles atomic replace)."""
-    a = _assessment(results)
-    precision = int(a.get("precision", 2) if a.get("precision") is not None else 2)
-    wb = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
-    })
-    year = a.get("year")
-    created = _dt.datetime(int(year) + 1, 1, 1) if isinstance(year, int) else _dt.datetime(2000, 1, 1)
-    wb.set_properties({
-        "title": f"{a.get('title', '')}单位评分卡",
-        "subject": str(a.get("title", "")),
-        "author": "kaohe",
-        "company": str(a.get("organizer", "")),
-        "comments": "由 kaohe 考核流水线生成",
-        "created": created,
-    })
+    wb, precision = open_workbook(results, path, "单位评分卡")
     st = _CardStyles(wb, precision)
     units = _units(results)  # already in rank order (docs/results-model.md)
     details: dict[tuple, dict] = {}

@@ -632,8 +632,9 @@ def _sheet_charts(wb, st: _Styles, results: dict, layout: _SummaryLayout) -> Non
 
 
 # --------------------------------------------------------------------------------------------- entry point
-def write_summary_workbook(results: dict, path: pathlib.Path) -> None:
-    """Write the official summary workbook to `path` (the caller handles atomic replace)."""
+def open_workbook(results: dict, path: pathlib.Path, title_suffix: str) -> tuple[xlsxwriter.Workbook, int]:
+    """(workbook, published precision): text never becomes a formula or URL, and fixed document properties
+    (created = 1 January after the assessment year) keep the bytes reproducible."""
     a = _assessment(results)
     precision = int(a.get("precision", 2) if a.get("precision") is not None else 2)
     wb = xlsxwriter.Workbook(str(path), {
@@ -642,13 +643,19 @@ def write_summary_workbook(results: dict, path: pathlib.Path) -> None:
     year = a.get("year")
     created = _dt.datetime(int(year) + 1, 1, 1) if isinstance(year, int) else _dt.datetime(2000, 1, 1)
     wb.set_properties({
-        "title": f"{a.get('title', '')}结果汇总表",
+        "title": f"{a.get('title', '')}{title_suffix}",
         "subject": str(a.get("title", "")),
         "author": "kaohe",
         "company": str(a.get("organizer", "")),
         "comments": "由 kaohe 考核流水线生成",
         "created": created,
     })
+    return wb, precision
+
+
+def write_summary_workbook(results: dict, path: pathlib.Path) -> None:
+    """Write the official summary workbook to `path` (the caller handles atomic replace)."""
+    wb, precision = open_workbook(results, path, "结果汇总表")
     st = _Styles(wb, precision)
     layout = _sheet_summary(wb, st, results)
     _sheet_indicator_scores(wb, st, results)
