@@ -32,6 +32,7 @@ EXIT_OK, EXIT_DATA, EXIT_SCHEME, EXIT_INTERNAL = 0, 1, 2, 3
 SUMMARY_XLSX = "考核结果汇总表.xlsx"
 RESULTS_JSON = "results.json"
 ISSUES_CSV = "数据问题.csv"
+ISSUES_XLSX = "数据问题.xlsx"
 REPORT_STEM = "考核情况分析报告"
 
 
@@ -154,9 +155,13 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         issues = data.issues
         outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings)
         if check_only or has_errors(issues):
+            from .render.workbook import write_issues_workbook
+
             with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
                 write_issues_csv(issues, Path(tmp) / ISSUES_CSV)
-                outcome.outputs = publish_outputs(Path(tmp), output_dir, [ISSUES_CSV])
+                write_issues_workbook(scheme.assessment.model_dump(), [i.to_dict() for i in issues],
+                                      Path(tmp) / ISSUES_XLSX)
+                outcome.outputs = publish_outputs(Path(tmp), output_dir, [ISSUES_CSV, ISSUES_XLSX])
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
             return outcome
         t = time.perf_counter()

@@ -46,6 +46,9 @@ def test_non_number_cell_names_file_sheet_cell_unit_and_indicator(example):
     assert not (example / "output" / "results.json").exists()  # refused to score over errors
     csv_text = (example / "output" / "数据问题.csv").read_text(encoding="utf-8-sig")
     assert "not-a-number" in csv_text and f"{col}7" in csv_text
+    ws = openpyxl.load_workbook(example / "output" / "数据问题.xlsx")["数据问题"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert any(r[1] == "not-a-number" and r[4] == f"{col}7" and r[5] == unit for r in rows)
 
 
 def test_unknown_unit_name_suggests_the_closest_unit(example):

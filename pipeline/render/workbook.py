@@ -653,6 +653,14 @@ def open_workbook(results: dict, path: pathlib.Path, title_suffix: str) -> tuple
     return wb, precision
 
 
+def write_issues_workbook(assessment: dict, issues: list[dict], path: pathlib.Path) -> None:
+    """数据问题.xlsx: the 数据问题 sheet alone, for `kaohe check` and for runs refused over data errors."""
+    results = {"assessment": assessment, "issues": issues}
+    wb, precision = open_workbook(results, path, "数据问题清单")
+    _sheet_issues(wb, _Styles(wb, precision), results)
+    wb.close()
+
+
 def write_summary_workbook(results: dict, path: pathlib.Path) -> None:
     """Write the official summary workbook to `path` (the caller handles atomic replace)."""
     wb, precision = open_workbook(results, path, "结果汇总表")
