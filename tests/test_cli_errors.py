@@ -159,3 +159,20 @@ def test_unit_missing_from_a_return_is_one_error_naming_the_department(example):
     assert res.returncode == 1
     assert f"[错误] “信访局”报送的报表中没有单位“{unit}”" in res.stdout
     assert res.stdout.count(f"没有单位“{unit}”") == 1  # once, not once per indicator
+
+
+def test_two_files_disagreeing_on_a_value_name_both_cells(example):
+    path = example / "input" / STATS
+    col = _column_of(path, "地区生产总值增长率")
+    unit = _unit_in_row(path, 10)
+    extra = example / "input" / "统计局" / "补报.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "补报"
+    ws.append(["乡镇名称", "地区生产总值增长率（%）"])
+    ws.append([unit, 99.9])
+    wb.save(extra)
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    line = next(l for l in res.stdout.splitlines() if "不一致" in l)
+    assert f"{STATS} › 指标数据!{col}10" in line and "补报.xlsx › 补报!B2" in line and "99.9" in line
