@@ -2,7 +2,7 @@
 
 Cells arrive as floats, ints, or text such as "１２．５", "85%", "1,234.5", "12.5万元", "—". `parse_number`
 turns them into `Decimal` (exactly the digits the user sees) or says why it cannot. All scoring arithmetic is
-done in `Decimal`; `publish` rounds half-up (四舍五入) at the published precision — never Python's `round()`.
+done in `Decimal`; `publish` rounds half-up (四舍五入) at the published precision — never Python's built-in rounding.
 """
 
 from __future__ import annotations

@@ -38,3 +38,23 @@ def oracles() -> Path:
     if not ORACLES.is_dir():
         pytest.skip(f"独立参考结果目录 {ORACLES} 不存在（用户的新克隆中没有 ../shared/oracles/）")
     return ORACLES
+
+
+def load_module(path: Path, name: str):
+    """Import a script (an example's make_inputs.py) by path, as its tests do."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def workbook_cells(path: Path) -> dict:
+    """Every sheet's non-empty cells (value and number format) and merged ranges: what a person sees."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: ({c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row
+                        if c.value is not None}, sorted(str(r) for r in ws.merged_cells.ranges))
+            for ws in wb.worksheets}

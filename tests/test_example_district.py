@@ -12,7 +12,6 @@ independently of the engine's code.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, kaohe
+from conftest import ROOT, kaohe, load_module, workbook_cells
 
 EXAMPLE = ROOT / "examples" / "district"
 
@@ -253,18 +252,11 @@ def test_district_messy_cells_are_read_right_and_traced(district):
     assert detail[("区人社局", "S1")][src].endswith("区人社局2025年度目标管理绩效考核单位自评表.xlsx › 自评表!C4")
 
 
+
 def _load_make_inputs():
-    spec = importlib.util.spec_from_file_location("district_make_inputs", EXAMPLE / "make_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(EXAMPLE / "make_inputs.py", "district_make_inputs")
 
 
-def _cells(path: Path) -> dict:
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: ({c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row
-                        if c.value is not None}, sorted(str(r) for r in ws.merged_cells.ranges))
-            for ws in wb.worksheets}
 
 
 def test_bundled_district_inputs_are_what_make_inputs_writes(tmp_path):
@@ -274,4 +266,4 @@ def test_bundled_district_inputs_are_what_make_inputs_writes(tmp_path):
     kept = sorted(p.relative_to(EXAMPLE / "input") for p in (EXAMPLE / "input").rglob("*.xlsx"))
     assert made == kept and len(made) == 16
     for rel in made:
-        assert _cells(tmp_path / "input" / rel) == _cells(EXAMPLE / "input" / rel), rel
+        assert workbook_cells(tmp_path / "input" / rel) == workbook_cells(EXAMPLE / "input" / rel), rel

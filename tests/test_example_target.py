@@ -15,7 +15,6 @@ independently of the engine's code.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, kaohe
+from conftest import ROOT, kaohe, load_module, workbook_cells
 
 EXAMPLE = ROOT / "examples" / "target"
 VILLAGES = ["东岗村", "西岗村", "南湾村", "北坡村", "河口村", "柳树村"]
@@ -280,18 +279,11 @@ def test_target_messy_cells_are_read_right_and_traced(target):
     assert len(files) == 7 and not any("~$" in f["file"] for f in files)
 
 
+
 def _load_make_inputs():
-    spec = importlib.util.spec_from_file_location("target_make_inputs", EXAMPLE / "make_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(EXAMPLE / "make_inputs.py", "target_make_inputs")
 
 
-def _cells(path: Path) -> dict:
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: ({c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row
-                        if c.value is not None}, sorted(str(r) for r in ws.merged_cells.ranges))
-            for ws in wb.worksheets}
 
 
 def test_bundled_target_inputs_are_what_make_inputs_writes(tmp_path):
@@ -305,7 +297,7 @@ def test_bundled_target_inputs_are_what_make_inputs_writes(tmp_path):
         if rel.name.startswith("~$"):
             assert (tmp_path / "input" / rel).read_bytes() == (EXAMPLE / "input" / rel).read_bytes()
         else:
-            assert _cells(tmp_path / "input" / rel) == _cells(EXAMPLE / "input" / rel), rel
+            assert workbook_cells(tmp_path / "input" / rel) == workbook_cells(EXAMPLE / "input" / rel), rel
     # RAW is the script's data, cleaned of its mess.
     for unit, r in RAW.items():
         r1, r2, r3, _ = module.FAMILY[unit]

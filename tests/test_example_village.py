@@ -15,7 +15,6 @@ independently of the engine's code.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, kaohe
+from conftest import ROOT, kaohe, load_module, workbook_cells
 
 EXAMPLE = ROOT / "examples" / "village"
 
@@ -260,18 +259,11 @@ def test_village_democratic_evaluation_is_reported_not_scored(village, results):
         assert groups[group] == (max(sum(q) for q in questions), half_up(survey_score({group: questions}))), group
 
 
+
 def _load_make_inputs():
-    spec = importlib.util.spec_from_file_location("village_make_inputs", EXAMPLE / "make_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(EXAMPLE / "make_inputs.py", "village_make_inputs")
 
 
-def _cells(path: Path) -> dict:
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: ({c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row
-                        if c.value is not None}, sorted(str(r) for r in ws.merged_cells.ranges))
-            for ws in wb.worksheets}
 
 
 def test_bundled_village_inputs_are_what_make_inputs_writes(tmp_path):
@@ -281,4 +273,4 @@ def test_bundled_village_inputs_are_what_make_inputs_writes(tmp_path):
     kept = sorted(p.relative_to(EXAMPLE / "input") for p in (EXAMPLE / "input").rglob("*.xlsx"))
     assert made == kept and len(made) == 7
     for rel in made:
-        assert _cells(tmp_path / "input" / rel) == _cells(EXAMPLE / "input" / rel), rel
+        assert workbook_cells(tmp_path / "input" / rel) == workbook_cells(EXAMPLE / "input" / rel), rel
