@@ -31,7 +31,7 @@ from typing import Any
 import xlsxwriter
 
 from .workbook import (
-    _KINDS,
+    bold_kind,
     FONT,
     RED,
     _adj_header,
@@ -68,7 +68,6 @@ _RESERVED_SHEETS = {"history"}  # Excel reserves "History"
 # estimated from them, since neither xlsxwriter nor LibreOffice grows a row for wrapped text by itself.
 _FIXED_WIDTHS = {"item": 10, "content": 22, "method": 26, "source": 26, "note": 16}
 _LINE_HEIGHT = 14.5   # points per text line (宋体 11)
-_BOLD = "b:"  # prefix of a cell kind: the bold variant of that kind (subtotal and total rows)
 
 
 # --------------------------------------------------------------------------------------------- sheet names
@@ -106,7 +105,7 @@ def safe_sheet_names(names: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------------------------- styles
 class _CardStyles(_Styles):
-    """The summary workbook's styles plus bold variants ("b:score") and the card's own text lines."""
+    """The summary workbook's styles (bold cell kinds included) plus the card's own text lines."""
 
     def __init__(self, wb: xlsxwriter.Workbook, precision: int):
         super().__init__(wb, precision)
@@ -121,21 +120,6 @@ class _CardStyles(_Styles):
                                     "valign": "vcenter", "text_wrap": True})
         self.label_bold = wb.add_format({"font_name": FONT, "font_size": 11, "border": 1, "align": "center",
                                          "valign": "vcenter", "bold": True})
-
-    def cell(self, kind: str, red: bool = False):
-        if not kind.startswith(_BOLD):
-            return super().cell(kind, red)
-        key = (kind, red)
-        if key not in self._cache:
-            num_format, align, wrap = _KINDS[kind[len(_BOLD):]]
-            props: dict[str, Any] = {"font_name": FONT, "font_size": 11, "border": 1, "bold": True,
-                                     "align": align, "valign": "vcenter", "text_wrap": wrap}
-            if num_format:
-                props["num_format"] = self.score_format if num_format == "<precision>" else num_format
-            if red:
-                props["font_color"] = RED
-            self._cache[key] = self._wb.add_format(props)
-        return self._cache[key]
 
 
 # --------------------------------------------------------------------------------------------- model helpers
@@ -349,14 +333,14 @@ def _write_card(sheet: _Sheet, results: dict, u: dict, blocks, lay: _Layout, det
 
     def subtotal_row(label: str, points: Any, score: Any, bold: bool) -> None:
         nonlocal r
-        _put(sheet, r, lay.content, label, "b:center" if bold else "center", cap=lay.fixed[lay.content])
+        _put(sheet, r, lay.content, label, bold_kind("center", bold), cap=lay.fixed[lay.content])
         lines[r] = max(lines.get(r, 1), _line_count(label, lay.fixed[lay.content]))
-        _put(sheet, r, lay.points, points, "b:num" if bold else "num")
+        _put(sheet, r, lay.points, points, bold_kind("num", bold))
         _blank_row(sheet, r, range(lay.points + 1, lay.score))
         if score is None:
             _put(sheet, r, lay.score, NOT_ASSESSED, "center")
         else:
-            _put(sheet, r, lay.score, score, "b:score" if bold else "score")
+            _put(sheet, r, lay.score, score, bold_kind("score", bold))
         _blank_row(sheet, r, range(lay.score + 1, lay.last + 1))
         r += 1
 
@@ -391,7 +375,7 @@ def _write_card(sheet: _Sheet, results: dict, u: dict, blocks, lay: _Layout, det
         nonlocal r
         fmt = st.label_bold if bold else st.label
         _merge(sheet, r, 0, lay.score - 1, label, fmt)
-        _put(sheet, r, lay.score, score, "b:score" if bold else "score")
+        _put(sheet, r, lay.score, score, bold_kind("score", bold))
         wrap(r, lay.source, source)
         wrap(r, lay.note, note)
         r += 1

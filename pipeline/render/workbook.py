@@ -36,6 +36,13 @@ NO_GRADE_COLOUR = "#A5A5A5"
 KIND_LABELS = {"indicators": "按指标计分", "survey": "满意度测评"}
 SIGN_LABELS = {"bonus": "加分", "deduction": "扣分"}
 
+BOLD = "b:"  # prefix of a cell kind: its bold variant (subtotal and total rows)
+
+
+def bold_kind(kind: str, bold: bool = True) -> str:
+    return BOLD + kind if bold else kind
+
+
 # Body cell kinds -> (number format or None, horizontal alignment, wrap)
 _KINDS: dict[str, tuple[str | None, str, bool]] = {
     "text": (None, "left", False),
@@ -112,10 +119,12 @@ class _Styles:
                                      "valign": "vcenter", "text_wrap": True, "border": 1, "bg_color": "#F2F2F2"})
 
     def cell(self, kind: str, red: bool = False):
+        """The format of a table cell of `kind` (see _KINDS); a kind prefixed with BOLD is its bold variant."""
         key = (kind, red)
         if key not in self._cache:
-            num_format, align, wrap = _KINDS[kind]
-            props: dict[str, Any] = {"font_name": FONT, "font_size": 11, "border": 1,
+            bold = kind.startswith(BOLD)
+            num_format, align, wrap = _KINDS[kind.removeprefix(BOLD)]
+            props: dict[str, Any] = {"font_name": FONT, "font_size": 11, "border": 1, "bold": bold,
                                      "align": align, "valign": "vcenter", "text_wrap": wrap}
             if num_format:
                 props["num_format"] = self.score_format if num_format == "<precision>" else num_format
