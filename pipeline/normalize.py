@@ -133,10 +133,9 @@ class _Normalizer:
                 continue
             for ind in inds:
                 # 连续考核 reads the cumulative columns (累计完成 / 累计目标) instead of this year's
-                vpart, tpart = ("cum", "cum_target") if getattr(ind, "basis", "annual") == "cumulative" else (
-                    "value", "target")
+                vpart, tpart = ("cum", "cum_target") if ind.basis == "cumulative" else ("value", "target")
                 for unit in self.scheme.unit_names:
-                    if not getattr(ind, "applies_to", lambda g: True)(self.group_of[unit]):
+                    if not ind.applies_to(self.group_of[unit]):
                         continue  # the indicator is not assessed for this unit's group
                     value, cell = found.get((unit, ind.id, vpart), (None, None))
                     target, tcell = found.get((unit, ind.id, tpart), (None, None))

@@ -120,6 +120,10 @@ class GrowthItem(_Model):
     method: ClassVar[str] = "growth"
     missing: ClassVar[str] = "error"
     target: ClassVar[None] = None
+    basis: ClassVar[str] = "annual"
+
+    def applies_to(self, group: str) -> bool:
+        return True  # a composite index compares every unit
 
     @property
     def label(self) -> str:
@@ -251,7 +255,7 @@ def applies(child, group: str | None) -> bool:
         return True
     if isinstance(child, Node):
         return any(applies(c, group) for c in child.children)
-    return getattr(child, "applies_to", lambda g: True)(group)
+    return child.applies_to(group)
 
 
 def full_of(child, group: str | None = None) -> Decimal:

@@ -333,8 +333,8 @@ class _Engine:
             p = cfg.progress
             # the first `exclude_top` prize winners, and anyone tied on rank with the last of them
             rank_of = {r["unit"]: r["rank"] for r in eligible}
-            cut = rank_of[prize_winners[p.exclude_top - 1]] if 0 < p.exclude_top <= len(prize_winners) else (
-                max(rank_of[u] for u in prize_winners) if prize_winners and p.exclude_top else 0)
+            first = prize_winners[: p.exclude_top]
+            cut = max((rank_of[u] for u in first), default=0)
             top = {u for u in prize_winners if rank_of[u] <= cut}
             for r in eligible:
                 if r["rank_change"] is not None and r["rank_change"] >= p.min_places and r["unit"] not in top:
