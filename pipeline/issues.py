@@ -43,8 +43,13 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("missing-return", ERROR, "缺少“{source}”报送的报表（应含指标：{indicators}）"),
         IssueType("missing-unit", ERROR, "报表中缺少单位“{unit}”的数据"),
         IssueType("absent-unit", ERROR, "“{source}”报送的报表中没有单位“{unit}”（单位名称写错、漏报或缺少该单位的评分表）"),
-        IssueType("formula-no-value", ERROR, "公式 {formula} 没有计算结果（文件未经 Excel 重新计算保存），请打开文件重新计算后保存"),
-        IssueType("formula-zero", ERROR, "公式 {formula} 的缓存值为 0，文件可能由程序生成且未经 Excel 计算保存，不能作为数据；请打开文件重新计算后保存"),
+        IssueType("formula-no-value", ERROR, "公式 {formula} 没有计算结果（文件未经 Excel 重新计算保存）{computed}，请打开文件重新计算后保存"),
+        IssueType("formula-zero", ERROR, "公式 {formula} 的缓存值为 0，文件可能由程序生成且未经 Excel 计算保存，不能作为数据{computed}；请打开文件重新计算后保存"),
+        IssueType("date-not-number", ERROR, "单元格是日期（{date}），不是数值；可能是 Excel 把输入的“3-1”“3/1”之类自动转成了日期，请把单元格设为“数值”格式后重新填写"),
+        IssueType("not-a-date", ERROR, "“{text}”不是有效日期（可写作 2025-03-01 或 2025年3月1日）"),
+        IssueType("date-outside-year", WARNING, "日期 {date} 不在考核年度 {year} 年内，请核实是否应计入本年度"),
+        IssueType("control-characters", WARNING, "单元格含有不可见的控制字符（{chars}），已忽略这些字符后读取，请核实内容"),
+        IssueType("overlong-text", WARNING, "单元格文字长达 {length} 字，不像填报的数据，请核实（提示中只显示开头部分）"),
         IssueType("unreadable-file", ERROR, "无法读取文件：{reason}"),
         IssueType("unrecognised-file", WARNING, "无法识别的报表（未找到单位列或指标列），已跳过"),
         IssueType("unrecognised-sheet", INFO, "工作表未包含考核数据，已跳过"),
@@ -62,6 +67,17 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("file-too-large", ERROR, "文件不安全，已拒绝读取：{reason}"),
     ]
 }
+
+
+MAX_QUOTE = 40  # characters of a cell's text quoted in a message
+QUOTED = ("text", "name", "formula")  # params that quote a cell (lists of choices and indicators are never cut)
+
+
+def clip(value):
+    """Quote at most the start of a long text (a 32,767-character cell must not flood a message)."""
+    if isinstance(value, str) and len(value) > MAX_QUOTE + 20:
+        return f"{value[:MAX_QUOTE]}…（共 {len(value)} 字）"
+    return value
 
 
 @dataclass
@@ -84,7 +100,7 @@ class Issue:
 
     @property
     def message(self) -> str:
-        return self.type.template.format(**self.params)
+        return self.type.template.format(**{k: clip(v) if k in QUOTED else v for k, v in self.params.items()})
 
     @property
     def position(self) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from .ingest import IngestResult, RawCell, Row
 from .ingest.layout import suggest
 from .issues import Issue
-from .numbers import NotANumber, normalize_text, parse_number
+from .numbers import NotADate, NotANumber, is_date, normalize_text, parse_date, parse_number
 from .scheme import Scheme
 from .dataset import VALUE_COLUMNS, Dataset, Tally
 
@@ -65,10 +65,16 @@ class _Normalizer:
 
     def number(self, cell: RawCell, unit: str = "", indicator: str = "") -> tuple[bool, Decimal | None]:
         """(ok, value): ok is False when the cell holds something that is not a number (reported)."""
-        if cell.formula is not None and (cell.value is None or cell.value == 0):
-            # A program-written file never recalculated: no cached value, or a placeholder 0 (SPEC §7 trap).
+        if cell.formula is not None and (cell.value is None or cell.value == 0) and not (
+                cell.value == 0 and cell.computed == 0):
+            # A program-written file never recalculated: no cached value, or a placeholder 0 (SPEC §7 trap). A cached
+            # 0 that the formula really gives (recomputed from the sheet) is a genuine 0 and is read.
+            computed = "" if cell.computed is None else f"（按表内数据计算应为 {cell.computed.normalize():f}）"
             self.issue("formula-no-value" if cell.value is None else "formula-zero", cell, unit, indicator,
-                       formula=cell.formula)
+                       formula=cell.formula, computed=computed)
+            return False, None
+        if is_date(cell.value):
+            self.issue("date-not-number", cell, unit, indicator, date=parse_date(cell.value).isoformat())
             return False, None
         try:
             return True, parse_number(cell.value, cell.percent)
@@ -239,6 +245,22 @@ class _Normalizer:
         return list(out.values())
 
     # -- registers -----------------------------------------------------------------------------------
+    def date(self, row: Row, unit: str) -> str:
+        """A register entry's date (认定日期) as ISO text, "" when absent; bad dates and other years are reported."""
+        cell = row.fields.get("date")
+        if cell is None:
+            return ""
+        try:
+            day = parse_date(cell.value)
+        except NotADate:
+            self.issue("not-a-date", cell, unit, text=str(cell.value))
+            return ""
+        if day is None:
+            return ""
+        if day.year != self.scheme.assessment.year:
+            self.issue("date-outside-year", cell, unit, date=day.isoformat(), year=self.scheme.assessment.year)
+        return day.isoformat()
+
     def adjustments(self) -> list[dict]:
         kinds = {normalize_text(a.name): a.name for a in self.scheme.adjustments}
         kinds_by_name = {a.name: a for a in self.scheme.adjustments}
@@ -256,7 +278,8 @@ class _Normalizer:
             per_item = kinds_by_name[kind].per_item
             if per_item is not None:  # each entry counts a fixed number of points, whatever the value column says
                 out.append({"unit": unit, "kind": kind, "value": Decimal(str(per_item)), "reason": self.text(row, "reason"),
-                            "department": self.text(row, "department"), "source": (value_cell or row.unit).source})
+                            "department": self.text(row, "department"), "date": self.date(row, unit),
+                            "source": (value_cell or row.unit).source})
                 continue
             ok, value = self.number(value_cell, unit) if value_cell else (True, None)
             if not ok:
@@ -268,7 +291,8 @@ class _Normalizer:
                 self.issue("out-of-range", value_cell, unit, value=value, low=1, high="名次（正整数）")
                 continue
             out.append({"unit": unit, "kind": kind, "value": abs(value), "reason": self.text(row, "reason"),
-                        "department": self.text(row, "department"), "source": (value_cell or row.unit).source})
+                        "department": self.text(row, "department"), "date": self.date(row, unit),
+                        "source": (value_cell or row.unit).source})
         return out
 
     def falsified(self) -> list[dict]:
@@ -295,7 +319,7 @@ class _Normalizer:
                            choices="、".join(items))
                 continue
             out.append({"unit": unit, "item": self.text(row, "item"), "department": self.text(row, "department"),
-                        "reason": self.text(row, "reason"), "source": row.unit.source})
+                        "reason": self.text(row, "reason"), "date": self.date(row, unit), "source": row.unit.source})
         return out
 
     def ratings(self) -> list[dict]:

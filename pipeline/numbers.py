@@ -7,6 +7,7 @@ done in `Decimal`; `publish` rounds half-up (四舍五入) at the published prec
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
@@ -23,14 +24,65 @@ _UNIT_SUFFIX = re.compile(
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+# Invisible characters that ride along from web pages, other systems and hostile files: C0/C1 controls,
+# zero-width spaces and joiners, bidi marks, BOM. They are never part of a name or a number.
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+# Excel's day 0 (serials count from 1899-12-30, which absorbs the 1900 leap-year bug for dates after March 1900).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"^((?:19|20)\d\d)(?:年|[-/.])(\d{1,2})(?:月|[-/.])(\d{1,2})日?$")
+
+
 class NotANumber(ValueError):
     """Raised by `parse_number` with the offending text."""
 
 
+class NotADate(ValueError):
+    """Raised by `parse_date` with the offending text."""
+
+
 def normalize_text(text: str) -> str:
-    """NFKC (full-width digits and punctuation to ASCII), and drop all white space."""
+    """NFKC (full-width digits and punctuation to ASCII), and drop all white space and invisible characters."""
     text = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"\s+", "", text)
+    return CONTROL_CHARS.sub("", re.sub(r"\s+", "", text))
+
+
+def control_chars(value) -> list[str]:
+    """The invisible characters in a text ("U+0007"…), ordinary line breaks and tabs aside."""
+    if not isinstance(value, str):
+        return []
+    return sorted({f"U+{ord(ch):04X}" for ch in CONTROL_CHARS.findall(value) if ch not in "\t\n\r"})
+
+
+def is_date(value) -> bool:
+    """A cell the reader returned as a date (a date-formatted cell in Excel, a date cell in .xls/.ods)."""
+    return isinstance(value, (dt.date, dt.datetime))
+
+
+def parse_date(value) -> dt.date | None:
+    """A date as offices write it: a date cell, an Excel serial (45717), "2025年3月1日", "2025-03-01", "2025/3/1".
+
+    Returns None for a missing value; raises NotADate for anything else.
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) or isinstance(value, str) and re.fullmatch(
+            r"\d{5}(\.0+)?", normalize_text(value)):
+        serial = float(value)
+        if serial == int(serial) and 1 <= serial <= 2958465:  # Excel's last day: 9999-12-31
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+        raise NotADate(str(value))
+    match = _DATE_TEXT.match(normalize_text(value))
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise NotADate(str(value))
 
 
 def is_missing(value) -> bool:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
 from ..issues import Issue
+from ..numbers import control_chars
 from ..scheme import Scheme
+from .formulas import evaluate
 from .layout import Table, data_rows, locate_table, suggest
 from .reader import ReadError, Sheet, cell_name, read_workbook
 from .scorecard import ScoreCard, locate_scorecard
@@ -29,6 +32,7 @@ class RawCell:
     value: object
     percent: bool = False
     formula: str | None = None
+    computed: Decimal | None = None  # a formula cached as empty or 0: its value recomputed from the sheet, if simple
 
     @property
     def cell(self) -> str:
@@ -92,16 +96,41 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# Longer than any name, number or reason a return holds: 32,767-character cells come from other programs or
+# hostile files, and are reported (messages quote only their start, see Issue.message).
+MAX_CELL_TEXT = 1000
+
+
 def _raw(sheet: Sheet, rel: str, r: int, c: int) -> RawCell:
-    return RawCell(rel, sheet.name, r, c, sheet.value(r, c), (r, c) in sheet.percent, sheet.formulas.get((r, c)))
+    value, formula = sheet.value(r, c), sheet.formulas.get((r, c))
+    computed = None
+    if formula is not None and (value is None or value == 0):
+        computed = evaluate(formula, sheet.cells, sheet.formulas, (r, c))
+    return RawCell(rel, sheet.name, r, c, value, (r, c) in sheet.percent, formula, computed)
 
 
-def extract(sheet: Sheet, table: Table, rel: str) -> list[Row]:
-    rows = []
+def text_issues(cell: RawCell) -> list[Issue]:
+    """Warnings for text no person typed into a return: invisible control characters, absurd lengths."""
+    value = cell.value
+    if not isinstance(value, str):
+        return []
+    out = []
+    if chars := control_chars(value):
+        out.append(Issue("control-characters", params={"chars": "、".join(chars[:5])}, **cell.where()))
+    if len(value) > MAX_CELL_TEXT:
+        out.append(Issue("overlong-text", params={"length": len(value)}, **cell.where()))
+    return out
+
+
+def extract(sheet: Sheet, table: Table, rel: str) -> tuple[list[Row], list[Issue]]:
+    rows, issues = [], []
     for r, _ in data_rows(sheet, table):
         fields = {role: _raw(sheet, rel, r, c) for c, role in table.columns.items()}
-        rows.append(Row(table.kind, _raw(sheet, rel, r, table.unit_col), fields, table.component, table.title))
-    return rows
+        unit = _raw(sheet, rel, r, table.unit_col)
+        for cell in (unit, *fields.values()):
+            issues.extend(text_issues(cell))
+        rows.append(Row(table.kind, unit, fields, table.component, table.title))
+    return rows, issues
 
 
 def scorecard_rows(card: ScoreCard, sheet: Sheet, rel: str) -> list[Row]:
@@ -164,5 +193,7 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
                     Issue("duplicate-column", file=rel, sheet=sheet.name, cell=cell_name(header_row, col),
                           params={"other": cell_name(header_row, other)})
                 )
-            result.rows.extend(extract(sheet, table, rel))
+            rows, issues = extract(sheet, table, rel)
+            result.rows.extend(rows)
+            result.issues.extend(issues)
     return result

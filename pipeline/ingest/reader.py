@@ -131,6 +131,7 @@ def read_workbook(path: Path) -> list[Sheet]:
 
 def _read_openpyxl(path: Path, has_formulas: bool) -> list[Sheet]:
     import openpyxl
+    from openpyxl.utils.escape import unescape
 
     try:
         with warnings.catch_warnings():
@@ -153,7 +154,10 @@ def _read_openpyxl(path: Path, has_formulas: bool) -> list[Sheet]:
             if c.value is None:
                 continue
             key = (c.row, c.column)
-            sheet.cells[key] = c.value
+            value = c.value
+            if isinstance(value, str) and "_x" in value:
+                value = unescape(value)  # Excel stores control characters as _x0007_; openpyxl leaves them so
+            sheet.cells[key] = value
             if isinstance(c.value, (int, float)) and "%" in (c.number_format or ""):
                 sheet.percent.add(key)
         for rng in ws.merged_cells.ranges:

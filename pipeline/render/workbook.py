@@ -473,8 +473,8 @@ def _sheet_adjustments(wb, st: _Styles, results: dict) -> None:
     sheet = _new_sheet(wb, st, "加减分")
     r = _section(sheet, 0, "一、加减分登记（封顶前）")
     columns = [_Col("单位", cap=20), _Col("项目", "center", cap=20), _Col("分值", "num", cap=10),
-               _Col("事由", "wrap", cap=50), _Col("来源", cap=40)]
-    rows = [[a.get("unit"), a.get("kind"), a.get("value"), a.get("reason"), a.get("source")]
+               _Col("事由", "wrap", cap=50), _Col("日期", "center", cap=12), _Col("来源", cap=40)]
+    rows = [[a.get("unit"), a.get("kind"), a.get("value"), a.get("reason"), a.get("date"), a.get("source")]
             for a in results.get("adjustments") or []]
     _, r = _write_table(sheet, r, columns, rows)
 
@@ -498,8 +498,8 @@ def _sheet_awards(wb, st: _Styles, results: dict) -> None:
 
     r = _section(sheet, r + 1, "二、一票否决")
     columns = [_Col("单位", cap=20), _Col("否决事项", "wrap", cap=30), _Col("认定部门", cap=20),
-               _Col("原因", "wrap", cap=50), _Col("来源", cap=40)]
-    rows = [[v.get("unit"), v.get("item"), v.get("department"), v.get("reason"), v.get("source")]
+               _Col("原因", "wrap", cap=50), _Col("日期", "center", cap=12), _Col("来源", cap=40)]
+    rows = [[v.get("unit"), v.get("item"), v.get("department"), v.get("reason"), v.get("date"), v.get("source")]
             for v in results.get("vetoes") or []]
     _write_table(sheet, r, columns, rows, red=[True] * len(rows))
     sheet.widths.apply(sheet.ws)
