@@ -19,10 +19,10 @@ from .reader import Sheet
 UNIT_HEADER = re.compile(r"^(被考核|参评|考核)?(乡镇|乡镇街道|乡镇\(街道\)|单位|村|村居|村\(社区\)|部门|街道|乡镇名称|单位名称|村名)(名称)?$")
 HEADER_SCAN_ROWS = 20
 SKIP_WORDS = (r"合计|小计|总计|平均|全县|全区|全市|全镇|全乡|全街道|备注|注[:：]|说明|填表|审核|制表|联系|负责人|单位负责人|考核组|签字|签名"
-              r"|考核人员")
+              r"|考核人员|数据来源|资料来源|其中[:：]")
 SKIP_NOTE = re.compile(rf"^({SKIP_WORDS})")  # totals, notes and signature lines: never a unit or an item
 SKIP_ROW = re.compile(  # in a unit column, section headings (一、经济发展类 / （二）…) are not units either
-    rf"^({SKIP_WORDS}|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])"
+    rf"^({SKIP_WORDS}|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])|.*(小计|合计|总计)$"  # 平原乡镇小计
 )
 BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
 
@@ -65,6 +65,7 @@ class Table:
     duplicate_columns: dict[int, int] = field(default_factory=dict)  # col -> earlier col with the same role
     title: str = ""
     component: str = ""  # ratings: which ratings component the sheet belongs to
+    last_row: int | None = None  # a generated template says exactly where its data rows end
 
 
 def clean_header(text) -> str:
@@ -192,6 +193,13 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
             ind_id = match_indicator(parts, names)
             if ind_id:
                 labels = {clean_header(p) for p in parts}
+                for p in parts:  # a sub-label in brackets: "固定资产投资完成额（目标值）"
+                    labels.update(x for x in re.findall(r"[(（]([^（）()]*)[)）]", normalize_text(p))
+                                  if x in SUB_LABELS or x.startswith("累计"))
+                for p in list(labels):  # a one-row header says it after the name: "…完成额目标值", "…能耗上年值"
+                    name = next((n for n, i in names if i == ind_id and n and n in p), "")
+                    if name and p.partition(name)[2]:
+                        labels.add(p.partition(name)[2])
                 cumulative = [p for p in labels if p.startswith("累计")]
                 if cumulative:
                     is_plan = any(w in p for p in cumulative for w in ("目标", "计划", "任务"))
@@ -223,8 +231,9 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
     if kind == "indicators":
         columns = {c: r for c, r in columns.items() if r not in ROLE_HEADERS}
         if last_year_return(title + " " + sheet.name, scheme.assessment.year):
-            # last year's return filed again (e.g. 2024年度…报表): its values are x_{t-1} for composite indices
-            columns = {c: (f"{r}:last" if ":" not in r else r) for c, r in columns.items()}
+            # last year's return filed again (e.g. 2024年度…报表): its values are x_{t-1} for composite indices;
+            # its own targets and 上年值 are last year's targets and x_{t-2}, never this year's data
+            columns = {c: f"{r}:last" for c, r in columns.items() if ":" not in r}
     first_col: dict[str, int] = {}
     duplicates: dict[int, int] = {}
     for col, role in sorted(columns.items()):
@@ -242,13 +251,14 @@ def locate_table(sheet: Sheet, scheme: Scheme) -> Table | None:
 
 def last_year_return(text: str, year: int) -> bool:
     """A title that names only the year before the assessment year ("2024年度…数据") marks last year's return."""
-    years = {int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", normalize_text(text))}
+    text = re.sub(r"(日期|时间):?(19|20)\d\d年\d{1,2}月(\d{1,2}[日号])?", "", normalize_text(text))  # when it was filed
+    years = {int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", text)}
     return years == {year - 1}
 
 
 def data_rows(sheet: Sheet, table: Table):
     """Yield (row, unit text) for rows that hold a unit below the header."""
-    for r in range(table.header_rows[1] + 1, sheet.max_row + 1):
+    for r in range(table.header_rows[1] + 1, (table.last_row or sheet.max_row) + 1):
         v = sheet.value(r, table.unit_col)
         if v is None:
             continue
