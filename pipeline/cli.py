@@ -9,14 +9,18 @@ import datetime as dt
 import sys
 import traceback
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import click
 
 from . import __version__
 from .issues import ERROR
-from .run import EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, LockedError, RunOutcome, count_by_severity, run_assessment
+from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, LockedError, RunOutcome, count_by_severity, run_assessment,
+                  write_blank_templates)
 from .render.report import ReportTemplateError
 from .scheme import SchemeError
+
+T = TypeVar("T")
 
 # click's own words, in Chinese (it has no zh locale of its own).
 _CLICK_WORDS = {
@@ -67,6 +71,7 @@ def cli():
     常用命令：
       kaohe run [文件夹]     读取报表、计分、排名、评奖，生成汇总表和分析报告
       kaohe check [文件夹]   只检查报表数据，不计分
+      kaohe templates [文件夹]  按考核方案生成各部门的空白填报模板
     文件夹默认为当前目录，须包含 config.toml（考核方案）和 input/（报表）。
     退出码：0 成功，1 数据有错误，2 考核方案有错误，3 程序内部错误。
     """
@@ -114,10 +119,10 @@ def _print_summary(outcome: RunOutcome) -> None:
         _echo(f"  {path}")
 
 
-def _guarded(folder: str, check_only: bool) -> None:
-    path = _folder(folder)
+def _guard(path: Path, work: Callable[[], T]) -> T:
+    """Run one command's work; every failure becomes a Chinese message and an exit code, never a traceback."""
     try:
-        outcome = run_assessment(path, check_only=check_only, progress=lambda f: _echo(f"读取 {f}", err=True))
+        return work()
     except SchemeError as exc:
         _echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_SCHEME)
@@ -131,6 +136,12 @@ def _guarded(folder: str, check_only: bool) -> None:
         log = _log_crash(path)
         _echo(f"错误：程序内部错误，运行已中止，原有输出文件未受影响。详细信息已记录到 {log}，请将该文件发送给技术支持。", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _guarded(folder: str, check_only: bool) -> None:
+    path = _folder(folder)
+    outcome = _guard(path, lambda: run_assessment(path, check_only=check_only,
+                                                  progress=lambda f: _echo(f"读取 {f}", err=True)))
     _print_issues(outcome)
     if outcome.exit_code == EXIT_DATA:
         _echo(f"\n报表中有{ERROR}，未进行计分。请按上面的提示修改报表后重新运行。问题清单：output/数据问题.csv", err=True)
@@ -164,6 +175,17 @@ def run_cmd(folder):
 def check_cmd(folder):
     """只检查报表数据（单位名称、数值、缺报等），不计分。问题清单写入 output/数据问题.csv。"""
     _guarded(folder, check_only=True)
+
+
+@cli.command("templates")
+@click.argument("folder", default=".", metavar="[文件夹]")
+def templates_cmd(folder):
+    """按考核方案生成各部门的空白填报模板，写入 output/填报模板/（单位已预填，只能在输入格中填数字）。"""
+    path = _folder(folder)
+    written = _guard(path, lambda: write_blank_templates(path))
+    _echo(f"已生成 {len(written)} 份填报模板，请发给各部门填写后放入 input/：")
+    for p in written:
+        _echo(f"  {p}")
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ RESULTS_JSON = "results.json"
 ISSUES_CSV = "数据问题.csv"
 ISSUES_XLSX = "数据问题.xlsx"
 REPORT_STEM = "考核情况分析报告"
+TEMPLATES_DIR = "填报模板"
 
 
 class LockedError(Exception):
@@ -181,6 +182,29 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         timings["render"] = time.perf_counter() - t
         outcome.results = results
         return outcome
+
+
+def write_blank_templates(folder: Path) -> list[Path]:
+    """`kaohe templates`: one blank return per source department into output/填报模板/, each replaced atomically.
+
+    Templates of departments no longer in the scheme are removed, so the folder always matches the scheme.
+    """
+    from .render.blanks import write_templates
+
+    folder = Path(folder).resolve()
+    scheme = load_scheme(folder)
+    output_dir = folder / "output"
+    with folder_lock(output_dir):
+        target = output_dir / TEMPLATES_DIR
+        with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
+            names = write_templates(scheme, Path(tmp), scheme_hash(folder))
+            target.mkdir(exist_ok=True)
+            for old in target.glob("*.xlsx"):
+                if old.name not in names:
+                    old.unlink()
+            for name in names:
+                os.replace(Path(tmp) / name, target / name)
+    return [target / name for name in names]
 
 
 def count_by_severity(issues: list[Issue]) -> dict[str, int]:

@@ -43,6 +43,8 @@ class Assessment(_Model):
     organizer: str = ""
     full_score: float = 100
     precision: int = Field(2, ge=0, le=12)
+    deadline: str = ""  # 报送截止时间, printed on the blank return templates (kaohe templates)
+    contact: str = ""  # 联系人及电话, ditto
 
 
 class Ranking(_Model):
@@ -116,6 +118,7 @@ class GrowthItem(_Model):
     direction: Literal["higher", "lower"] = "higher"
     unit: str = ""
     aliases: list[str] = []
+    note: str = ""  # 指标解释/统计口径, printed on the blank return template
     # Shared with Indicator so that ingest/normalize treat both alike.
     method: ClassVar[str] = "growth"
     missing: ClassVar[str] = "error"
@@ -290,6 +293,7 @@ class Indicator(_Model):
     weight: float = Field(1, gt=0)  # within its category, for mean/geomean categories
     unit: str = ""
     aliases: list[str] = []
+    note: str = ""  # 指标解释/统计口径, printed on the blank return template
     direction: Literal["higher", "lower"] = "higher"
     missing: Literal["error", "zero", "reweight"] = "error"
     compare: Literal["all", "group"] = "all"  # units compared for efficacy/rank: all, or each group apart

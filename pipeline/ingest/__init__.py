@@ -19,6 +19,7 @@ from .formulas import evaluate
 from .layout import Table, data_rows, locate_table, suggest
 from .reader import ReadError, Sheet, cell_name, read_workbook
 from .scorecard import ScoreCard, locate_scorecard
+from .templated import match_template
 
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -166,8 +167,12 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
         except ReadError as exc:
             result.issues.append(Issue(exc.code, file=rel, params={"reason": exc.reason}))
             continue
+        template = match_template(sheets, scheme, rel)  # a generated template maps its cells exactly
+        result.issues.extend(template.issues)
         for sheet in sheets:
-            table = locate_table(sheet, scheme)
+            if sheet.name in template.skip:
+                continue
+            table = template.tables.get(sheet.name) or locate_table(sheet, scheme)
             card = locate_scorecard(sheet, scheme) if table is None else None
             if card is not None:
                 info.kinds.append("scorecard")

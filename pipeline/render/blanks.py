@@ -1,0 +1,210 @@
+"""Blank return templates (填报模板): one workbook per source department, written with xlsxwriter.
+
+What a department receives: the 指标数据 sheet with the units pre-filled and locked, one unlocked column per value
+to fill (with data validation: numbers, and bounds where the method has them), everything else protected and
+print-ready; a 填报说明 sheet (what each indicator means, its unit, the deadline and contact); and the very hidden
+`_kaohe_meta` sheet (pipeline/template_meta.py) through which ingest maps every cell of the filled return exactly.
+Built from the scheme alone: no results are involved.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import xlsxwriter
+
+from ..scheme import METHOD_LABELS, Scheme
+from ..template_meta import META_SHEET, TemplateLayout, layout_for, to_rows
+from .workbook import FONT, _text_width
+
+__all__ = ["write_templates", "template_filename", "GUIDE_SHEET"]
+
+GUIDE_SHEET = "填报说明"
+SIGNATURE = "填表人：__________    审核人：__________    单位负责人：__________    填报日期：______年____月____日"
+LOCKED_FILL = "#F2F2F2"
+NOT_ASSESSED = "—"
+BIG = 1e12  # "any number" bound for data validation
+
+
+def template_filename(year: int, source: str) -> str:
+    """A file name safe on every system, whatever the department is called."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", source).strip(" .") or "部门"
+    return f"{year}年度考核指标数据填报表（{safe[:60]}）.xlsx"
+
+
+def _validation(measure, role: str) -> dict:
+    """Data validation of one input column: numbers only, with the bounds the method implies."""
+    part = role.partition(":")[2]
+    if measure.method == "growth":
+        rule, text = {"validate": "decimal", "criteria": ">", "value": 0}, "请输入大于 0 的数字"
+    elif measure.method == "direct" and not part:
+        rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": measure.points}
+        text = f"请输入 0～{measure.points:g} 之间的得分"
+    elif measure.method == "count_deduct" and not part:
+        rule, text = {"validate": "integer", "criteria": ">=", "value": 0}, "请输入次数（0 或正整数）"
+    elif part in ("target", "cum", "cum_target"):
+        rule, text = {"validate": "decimal", "criteria": ">=", "value": 0}, "请输入不小于 0 的数字"
+    else:
+        rule = {"validate": "decimal", "criteria": "between", "minimum": -BIG, "maximum": BIG}
+        text = "请输入数字（百分比指标填百分数的数值，如 85.5% 填 85.5）"
+    unit = f"，单位：{measure.unit}" if measure.unit else ""
+    prompt = f"{measure.name}{unit}。{measure.note}"
+    return {**rule, "ignore_blank": True, "input_title": "填写说明", "input_message": prompt[:250],
+            "error_title": "输入有误", "error_message": text[:250], "error_type": "stop"}
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        cell = {**base, "border": 1}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+        self.info = wb.add_format({**base, "align": "left"})
+        self.header = wb.add_format({**cell, "bold": True, "align": "center", "text_wrap": True, "bg_color": LOCKED_FILL})
+        self.unit = wb.add_format({**cell, "align": "left", "bg_color": LOCKED_FILL})
+        self.serial = wb.add_format({**cell, "align": "center", "bg_color": LOCKED_FILL})
+        self.input = wb.add_format({**cell, "locked": False, "align": "right"})
+        self.note = wb.add_format({**cell, "locked": False, "align": "left", "text_wrap": True})
+        self.not_assessed = wb.add_format({**cell, "align": "center", "bg_color": "#D9D9D9", "font_color": "#808080"})
+        self.text = wb.add_format({**base, "align": "left", "valign": "top", "text_wrap": True})
+        self.table = wb.add_format({**cell, "align": "left", "valign": "top", "text_wrap": True})
+
+
+def _print_setup(ws, header_rows: tuple[int, int], last_col: int) -> None:
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.repeat_rows(header_rows[0] - 1, header_rows[1] - 1)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.center_horizontally()
+
+
+def _protect(ws) -> None:
+    """Only the unlocked input cells can be edited; widths and heights may still be adjusted for printing."""
+    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True})
+
+
+def _data_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> None:
+    ws = wb.add_worksheet(layout.sheet)
+    measures = {m.id: m for m in scheme.measures}
+    h0, h1 = (r - 1 for r in layout.header_rows)  # 0-based from here on
+    unit_col = layout.unit_col - 1
+    last_col = layout.columns[-1].col if layout.columns else layout.unit_col  # 0-based: 备注, after the measures
+    a = scheme.assessment
+    ws.merge_range(0, 0, 0, last_col, f"{a.title}指标数据填报表（{layout.source}）", f.title)
+    ws.set_row(0, 30)
+    info = [f"填报单位：{layout.source}（盖章）"]
+    if a.deadline:
+        info.append(f"报送截止：{a.deadline}")
+    if a.contact:
+        info.append(f"联系人：{a.contact}")
+    ws.merge_range(1, 0, 1, last_col, "        ".join(info), f.info)
+
+    for col, label in ((0, "序号"), (unit_col, "单位名称"), (last_col, "备注")):
+        ws.merge_range(h0, col, h1, col, label, f.header)
+    widths = {0: 6, unit_col: max(12, max((_text_width(u) for u in layout.units), default=8) + 2), last_col: 16}
+    i = 0
+    while i < len(layout.columns):  # one group header merged over each measure's columns
+        c = layout.columns[i]
+        j = i
+        while j + 1 < len(layout.columns) and layout.columns[j + 1].group == c.group:
+            j += 1
+        if j > i:
+            ws.merge_range(h0, c.col - 1, h0, layout.columns[j].col - 1, c.group, f.header)
+        else:
+            ws.write_string(h0, c.col - 1, c.group, f.header)
+        span_width = _text_width(c.group) / (j - i + 1)
+        for k in range(i, j + 1):
+            ws.write_string(h1, layout.columns[k].col - 1, layout.columns[k].label, f.header)
+            widths[layout.columns[k].col - 1] = min(24, max(10, span_width * 0.6 + 2))
+        i = j + 1
+    ws.set_row(h0, 45)
+
+    for n, unit in enumerate(layout.units):
+        r = layout.first_row - 1 + n
+        ws.write_number(r, 0, n + 1, f.serial)
+        ws.write_string(r, unit_col, unit, f.unit)
+        for c in layout.columns:
+            if unit in layout.applies.get(c.role.partition(":")[0], ()):
+                ws.write_blank(r, c.col - 1, None, f.input)
+            else:
+                ws.write_string(r, c.col - 1, NOT_ASSESSED, f.not_assessed)
+        ws.write_blank(r, last_col, None, f.note)
+    first, last = layout.first_row - 1, layout.last_row - 1
+    for c in layout.columns:  # validation over the whole column; locked "—" cells cannot be edited anyway
+        ws.data_validation(first, c.col - 1, last, c.col - 1, _validation(measures[c.role.partition(":")[0]], c.role))
+    ws.merge_range(last + 2, unit_col, last + 2, last_col, SIGNATURE, f.info)
+
+    for col, width in widths.items():
+        ws.set_column(col, col, width)
+    ws.freeze_panes(first, unit_col + 1)
+    _print_setup(ws, layout.header_rows, last_col)
+    ws.print_area(0, 0, last + 2, last_col)
+    _protect(ws)
+    ws.activate()
+
+
+def _guide_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> None:
+    ws = wb.add_worksheet(GUIDE_SHEET)
+    a = scheme.assessment
+    ws.merge_range(0, 0, 0, 5, f"{layout.source}填报说明", f.title)
+    ws.set_row(0, 30)
+    lines = [
+        f"1. 本表由{layout.source}填报{('，' + a.deadline + '前报送') if a.deadline else ''}"
+        f"{('；联系人：' + a.contact) if a.contact else ''}。",
+        "2. 只在“指标数据”表的白色单元格中填写数字；灰色单元格（单位名称、表头、“—”表示该单位不考核此项）不能修改。",
+        "3. 百分比指标直接填百分数的数值（如 85.5% 填 85.5）；数字后不要加单位；没有数据的单元格留空，并在“备注”中说明。",
+        "4. 请直接在本文件中填写后报送，不要复制到新表，不要增删行列或改动表头：本表含有供考核系统识别的模板信息。",
+    ]
+    for n, line in enumerate(lines):
+        ws.merge_range(2 + n, 0, 2 + n, 5, line, f.text)
+        ws.set_row(2 + n, 32)
+    r = 3 + len(lines)
+    headers = ["编号", "指标名称", "计量单位", "考核方法", "需填写", "指标解释"]
+    for c, h in enumerate(headers):
+        ws.write_string(r, c, h, f.header)
+    for m in (m for m in scheme.measures if m.source == layout.source):
+        r += 1
+        fill = "、".join(c.label for c in layout.columns if c.role.partition(":")[0] == m.id)
+        method = "综合指数（本年值与上年值比较）" if m.method == "growth" else METHOD_LABELS.get(m.method, m.method)
+        for c, value in enumerate([m.id, m.name, m.unit or "—", method, fill, m.note]):
+            ws.write_string(r, c, value, f.table)
+    for col, width in enumerate([8, 28, 10, 22, 16, 50]):
+        ws.set_column(col, col, width)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    _protect(ws)
+
+
+def _meta_sheet(wb, layout: TemplateLayout) -> None:
+    ws = wb.add_worksheet(META_SHEET)
+    for r, row in enumerate(to_rows(layout)):
+        for c, value in enumerate(row):
+            if isinstance(value, (int, float)):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, str(value))
+    ws.very_hidden()
+    _protect(ws)
+
+
+def write_template(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    f = _Formats(wb)
+    _data_sheet(wb, f, scheme, layout)
+    _guide_sheet(wb, f, scheme, layout)
+    _meta_sheet(wb, layout)
+    wb.close()
+
+
+def write_templates(scheme: Scheme, folder: pathlib.Path, scheme_hash: str = "") -> list[str]:
+    """One template per source department into `folder`; returns the file names written."""
+    names = []
+    for source in scheme.sources:
+        layout = layout_for(scheme, source, scheme_hash)
+        name = template_filename(scheme.assessment.year, source)
+        write_template(scheme, layout, folder / name)
+        names.append(name)
+    return names
