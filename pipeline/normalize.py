@@ -17,8 +17,13 @@ from .ingest import IngestResult, RawCell, Row
 from .ingest.layout import suggest
 from .issues import Issue
 from .numbers import NotADate, NotANumber, is_date, normalize_text, parse_date, parse_number
-from .scheme import Scheme
+from .scheme import GAP_POLICY, Scheme
 from .dataset import VALUE_COLUMNS, Dataset, Tally
+
+# A sheet with more unknown unit names than this is most likely not a return of this scheme (or a generated
+# 100,000-row table): the first ones are listed, the rest are counted in one issue.
+MAX_UNKNOWN_UNITS = 50
+
 
 class UnitResolver:
     """Maps what a return says ("城关", "南河镇 ", "城关镇") to the scheme's unit name."""
@@ -55,6 +60,7 @@ class _Normalizer:
             if name := self.units.resolve(row.unit.value):
                 self.present.setdefault((row.unit.file, row.unit.sheet), set()).add(name)
         self.failed: set[tuple[str, str, str]] = set()
+        self.unknown_count: dict[tuple[str, str], int] = {}  # (file, sheet) -> unknown unit names seen
         self.unknown_reported: set[str] = set()
         self.absent_reported: set[tuple[str, str]] = set()  # cells already reported as unknown units (one issue per cell)  # (unit, indicator, part) whose cell was unreadable
 
@@ -86,10 +92,21 @@ class _Normalizer:
         name = self.units.resolve(row.unit.value)
         if name is None and row.unit.source not in self.unknown_reported:
             self.unknown_reported.add(row.unit.source)
-            absent = set(self.scheme.unit_names) - self.present.get((row.unit.file, row.unit.sheet), set())
+            where = (row.unit.file, row.unit.sheet)
+            self.unknown_count[where] = self.unknown_count.get(where, 0) + 1
+            if self.unknown_count[where] > MAX_UNKNOWN_UNITS:
+                return None  # counted, and summed up in one issue by finish()
+            absent = set(self.scheme.unit_names) - self.present.get(where, set())
             self.issue("unknown-unit", row.unit, name=str(row.unit.value).strip(),
                        hint=self.units.hint(row.unit.value, absent))
         return name
+
+    def finish(self) -> None:
+        """One issue for the unknown unit names of a sheet beyond the first MAX_UNKNOWN_UNITS."""
+        for (file, sheet), n in self.unknown_count.items():
+            if n > MAX_UNKNOWN_UNITS:
+                self.issues.append(Issue("more-unknown-units", file=file, sheet=sheet,
+                                         params={"count": n - MAX_UNKNOWN_UNITS, "shown": MAX_UNKNOWN_UNITS}))
 
     def rows_of(self, kind: str):
         """(row, unit) for every row of one return kind whose unit name resolves (unknown names are reported)."""
@@ -151,8 +168,14 @@ class _Normalizer:
                         elif ind.missing == "error":
                             self.issues.append(Issue("missing-unit", unit=unit, indicator=ind.label,
                                                      file=self._source_file(ind.id), params={"unit": unit}))
+                        else:
+                            self.issues.append(Issue("allowed-gap", unit=unit, indicator=ind.label,
+                                                     file=self._source_file(ind.id),
+                                                     params={"policy": GAP_POLICY[ind.missing]}))
                     elif value is None and ind.missing == "error" and (unit, ind.id, vpart) not in self.failed:
                         self.issue("missing-value", cell, unit, ind.label)
+                    elif value is None and (unit, ind.id, vpart) not in self.failed:  # a gap the scheme allows
+                        self.issue("allowed-gap", cell, unit, ind.label, policy=GAP_POLICY[ind.missing])
                     if value is not None:
                         self.check_range(ind, value, cell, unit)
                     if ind.target == "column" and value is not None and target is None:
@@ -383,6 +406,7 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     tallies = n.tallies()
     data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.ratings(), n.history(), n.issues, ingested.files,
                    falsified=n.falsified())
+    n.finish()
     rated: dict[tuple[str, str], set[str]] = {}
     for r in data.ratings:
         rated.setdefault((r["component"], r["unit"]), set()).add(normalize_text(r["rater"]))

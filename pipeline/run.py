@@ -105,7 +105,8 @@ def write_issues_csv(issues: list[Issue], path: Path) -> None:
         w = csv.writer(fh)
         w.writerow(cols)
         for i in issues:
-            w.writerow([i.severity, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator, _safe_text(i.message)])
+            w.writerow([_safe_text(x) for x in (i.severity, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator,
+                                                i.message)])
 
 
 def _safe_text(text: str) -> str:

@@ -32,6 +32,9 @@ METHOD_LABELS = {
 class SchemeError(Exception):
     """A problem in config.toml; the message is Chinese and names the key."""
 
+# How a blank value the scheme allows (`missing`) is scored, as said in issues, notes and the summary table.
+GAP_POLICY = {"zero": "记 0 分", "reweight": "不计入，其余指标按比例折算"}
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

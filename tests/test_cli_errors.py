@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import openpyxl
@@ -176,3 +177,26 @@ def test_two_files_disagreeing_on_a_value_name_both_cells(example):
     assert res.returncode == 1
     line = next(l for l in res.stdout.splitlines() if "不一致" in l)
     assert f"{STATS} › 指标数据!{col}10" in line and "补报.xlsx › 补报!B2" in line and "99.9" in line
+
+
+def test_a_gap_the_scheme_allows_is_scored_and_marked_everywhere(example):
+    """With `missing = "zero"` a blank cell is no error: the run scores it 0 and marks the unit's score in the
+    issue list, results.json, the detail sheet and a note under the official table."""
+    config = example / "config.toml"
+    config.write_text(config.read_text("utf-8").replace('per_event = 2\n', 'per_event = 2\nmissing = "zero"\n', 1),
+                      "utf-8")
+    path = example / "input" / "信访局" / "2025年度乡镇考核指标数据（信访局）.xlsx"
+    unit = _unit_in_row(path, 9)
+    _edit(path, "C9", None)
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert f"指标数据!C9：缺少数据，按方案记 0 分（该单位此项得分已标注）（{unit} · F1 越级上访批次）" in res.stdout
+    results = json.loads((example / "output" / "results.json").read_text("utf-8"))
+    marked = {u["unit"]: u["gaps"] for u in results["units"] if u["gaps"]}
+    assert marked == {unit: [{"indicator": "F1", "policy": "记 0 分"}]}
+    assert next(u for u in results["units"] if u["unit"] == unit)["indicators"]["F1"] == 0.0
+    wb = openpyxl.load_workbook(example / "output" / "考核结果汇总表.xlsx")
+    texts = [c.value for row in wb["汇总表"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert f"注：下列单位有指标缺数据，已按考核方案处理：{unit}（F1 记 0 分）。" in texts
+    detail = [[c.value for c in row] for row in wb["明细"].iter_rows()]
+    assert any(unit in row and "缺数据，按方案记 0 分" in row for row in detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from html import unescape
 
 import openpyxl
 import pytest
@@ -59,20 +61,53 @@ def _unit_renamed(example, old: str, new: str) -> None:
     cfg.write_text(text, "utf-8")
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点\")", "../../逃逸", "CON"])
+def _cells_holding(path, text: str) -> list:
+    wb = openpyxl.load_workbook(path)
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None and text in str(c.value)]
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点\")", "+1+1", "-2+3", "@SUM(1)", "../../逃逸", "CON"])
 def test_hostile_unit_names_stay_text_and_inside_output(example, name):
     _unit_renamed(example, "青山乡", name)
     res = kaohe("run", example)
     assert res.returncode == 0, res.stdout + res.stderr
-    wb = openpyxl.load_workbook(example / "output" / "考核结果汇总表.xlsx")
+    out = example / "output"
+    wb = openpyxl.load_workbook(out / "考核结果汇总表.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == name]
     assert cells and all(c.data_type == "s" for c in cells)  # a string, never a formula
-    cards = openpyxl.load_workbook(example / "output" / "单位评分卡.xlsx")
-    assert any(c.value and name in str(c.value) for ws in cards.worksheets for row in ws.iter_rows() for c in row)
-    html = (example / "output" / "考核情况分析报告.html").read_text("utf-8")
+    cards = _cells_holding(out / "单位评分卡.xlsx", name)
+    assert cards and all(c.data_type == "s" for c in cards)
+    html = (out / "考核情况分析报告.html").read_text("utf-8")
     assert "<script" not in html
+    assert name in unescape(html)
+    with zipfile.ZipFile(out / "考核情况分析报告.docx") as zf:
+        assert name in unescape(zf.read("word/document.xml").decode("utf-8"))
+    assert name in [u["unit"] for u in json.loads((out / "results.json").read_text("utf-8"))["units"]]
+    assert kaohe("templates", example).returncode == 0
+    blanks = [c for p in (out / "填报模板").glob("*.xlsx") for c in _cells_holding(p, name)]
+    assert blanks and all(c.data_type == "s" for c in blanks)
     created = {p for p in example.parent.rglob("*") if "逃逸" in p.name or p.name == "CON"}
     assert not created  # nothing named after a unit anywhere
+
+
+def test_formula_like_text_in_the_issue_lists_stays_text(example):
+    """A unit, file and sheet whose names begin with = or @ and carry an error: 数据问题.csv/.xlsx keep them as text."""
+    _unit_renamed(example, "青山乡", "=1+1")
+    src = next((example / "input" / "信访局").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(src)
+    ws = wb.worksheets[0]
+    ws.title = "@表"
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "青山乡")
+    ws.cell(row, 3).value = "约3"
+    wb.save(src.parent / "=报表.xlsx")
+    src.unlink()
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    with open(example / "output" / "数据问题.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.reader(fh) if "约3" in r[-1]]
+    assert rows and (rows[0][2], rows[0][3], rows[0][5]) == ("信访局/=报表.xlsx", "'@表", "'=1+1")
+    cells = _cells_holding(example / "output" / "数据问题.xlsx", "=1+1")
+    assert cells and all(c.data_type == "s" for c in cells)
 
 
 def _write(path, data: bytes):
@@ -203,3 +238,6 @@ def test_huge_sheets_are_read_in_bounded_time(example, rows, far):
     assert time.monotonic() - start < 120
     assert res.returncode == 1 and "Traceback" not in res.stdout + res.stderr
     assert "未知单位“第1号单位”" in res.stdout and long_name in res.stdout
+    if rows > 50:  # the first 50 unknown names are listed, the rest counted in one issue
+        listed = (example / "output" / "数据问题.csv").read_text("utf-8-sig")
+        assert listed.count("未知单位") == 50 and f"另有 {rows - 50} 行的单位名称无法识别" in listed

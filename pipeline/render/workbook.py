@@ -348,6 +348,16 @@ def _veto_note(results: dict) -> str:
     return "注：红色字体为一票否决单位：" + "；".join(parts) + "。" if parts else ""
 
 
+def _gap_note(results: dict) -> str:
+    """Units whose total includes indicators scored without data, as the scheme's `missing` allows."""
+    parts = []
+    for u in _units(results):
+        gaps = u.get("gaps") or []
+        if gaps:
+            parts.append(f"{u.get('unit')}（" + "；".join(f"{g['indicator']} {g['policy']}" for g in gaps) + "）")
+    return "注：下列单位有指标缺数据，已按考核方案处理：" + "；".join(parts) + "。" if parts else ""
+
+
 def _sheet_summary(wb, st: _Styles, results: dict) -> _SummaryLayout:
     sheet = _new_sheet(wb, st, "汇总表")
     ws, a = sheet.ws, _assessment(results)
@@ -368,11 +378,11 @@ def _sheet_summary(wb, st: _Styles, results: dict) -> _SummaryLayout:
                               empty_text="无考核结果")
 
     r = end
-    note = _veto_note(results)
-    if note:
-        ws.set_row(r, 30)
-        _merge(sheet, r, 0, last_col, note, st.note)
-        r += 1
+    for note in (_veto_note(results), _gap_note(results)):
+        if note:
+            ws.set_row(r, 30)
+            _merge(sheet, r, 0, last_col, note, st.note)
+            r += 1
     r += 1
     _merge(sheet, r, 0, last_col, SIGNATURE, st.plain_left)
 

@@ -11,7 +11,7 @@ from decimal import Decimal, localcontext
 
 from ..dataset import Dataset
 from ..numbers import CONTEXT, publish, round_half_up
-from ..scheme import Indicator, Node, Scheme, applies, full_of, weight_of
+from ..scheme import GAP_POLICY, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
 from .growth import composite_index, growth_scores
 from .methods import Observation, score_indicator
@@ -147,6 +147,7 @@ class _Engine:
         for v in self.data.vetoes:
             vetoes.setdefault(v["unit"], []).append(v)
 
+        gaps = self.gaps()
         rows = []
         for unit in self.units:
             raw, tree = self.tree_scores(ind_scores, unit)
@@ -181,6 +182,7 @@ class _Engine:
                 "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
                 "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
+                "gaps": gaps.get(unit, []),
             })
         self.rank(rows)
         self.grade(rows)
@@ -382,6 +384,17 @@ class _Engine:
         return out
 
     # -- traces --------------------------------------------------------------------------------------
+    def gaps(self) -> dict[str, list[dict]]:
+        """unit -> the indicators scored without a value, as the scheme's `missing` allows (marked in outputs)."""
+        inds = {i.id: i for i in self.scheme.indicators}
+        out: dict[str, list[dict]] = {}
+        for rec in self.current.itertuples(index=False):
+            ind = inds.get(rec.indicator)
+            if ind is not None and rec.value is None and ind.missing in GAP_POLICY \
+                    and (rec.unit, rec.indicator) not in self.falsified:
+                out.setdefault(rec.unit, []).append({"indicator": ind.id, "policy": GAP_POLICY[ind.missing]})
+        return out
+
     def detail(self, ind_scores) -> list[dict]:
         inds = {i.id: i for i in self.scheme.indicators}
         out = []
@@ -397,6 +410,7 @@ class _Engine:
                 "score": self.pub(score), "method_label": ind.method_label,
                 "source": rec.source, "target_source": rec.target_source,
                 "note": ("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
+                         else f"缺数据，按方案{GAP_POLICY[ind.missing]}" if rec.value is None and ind.missing in GAP_POLICY
                          else "" if score is not None else "缺数据，已按方案处理"),
             })
         return out
