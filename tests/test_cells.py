@@ -167,3 +167,26 @@ def test_a_32767_character_cell_is_one_short_error_and_a_warning_in_bounded_time
     assert all(len(t) < 200 for t in texts)
     assert any("“九九九" in t and "（共 32767 字）" in t for t in texts)
     assert any("单元格文字长达 32767 字" in t for t in texts)
+
+
+def test_numbers_as_offices_type_them_and_missing_markers(example):
+    """Text numbers with unit words, thousands separators, full-width digits and %, written by openpyxl; and
+    —, /, 无 and blank read as missing (a missing-value error under missing = "error"), never as not-a-number."""
+    path = example / "input" / PETITION
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    typed = {"C8": ("２批次", Decimal(2)), "C9": ("1,002 批次", Decimal(1002)), "D10": ("９８．５％", Decimal("98.5")),
+             "D11": (" 97.25 ", Decimal("97.25"))}
+    for ref, (text, _) in typed.items():
+        ws[ref] = text
+    for ref, marker in {"D5": "—", "D6": "/", "D7": "无", "C12": None}.items():
+        ws[ref] = marker
+    wb.save(path)
+    data = read(example)
+    for ref, (_, expected) in typed.items():
+        unit = ws[f"B{ref[1:]}"].value.strip()
+        name = "越级上访批次" if ref[0] == "C" else "信访事项按期办结率"
+        assert value_of(data, unit, indicator_id(example, name)) == expected, ref
+        assert not issues_at(data, ref)
+    for ref in ("D5", "D6", "D7", "C12"):
+        assert [i.code for i in issues_at(data, ref)] == ["missing-value"], ref
