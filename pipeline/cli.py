@@ -180,10 +180,10 @@ def check_cmd(folder):
 @cli.command("templates")
 @click.argument("folder", default=".", metavar="[文件夹]")
 def templates_cmd(folder):
-    """按考核方案生成各部门的空白填报模板，写入 output/填报模板/（单位已预填，只能在输入格中填数字）。"""
+    """按考核方案生成各部门的空白填报模板和考核办的加减分、一票否决、弄虚作假登记表，写入 output/填报模板/。"""
     path = _folder(folder)
     written = _guard(path, lambda: write_blank_templates(path))
-    _echo(f"已生成 {len(written)} 份填报模板，请发给各部门填写后放入 input/：")
+    _echo(f"已生成 {len(written)} 份填报模板（各部门指标数据填报表和考核办的登记表），填好后放入 input/：")
     for p in written:
         _echo(f"  {p}")
 

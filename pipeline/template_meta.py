@@ -48,6 +48,8 @@ class TemplateLayout:
     scheme_hash: str = ""
     year: int = 0
     applies: dict[str, set[str]] = field(default_factory=dict)  # indicator id -> units it assesses
+    kind: str = "indicators"  # what ingest reads the sheet as (layout.Table.kind): indicators | adjustments | veto…
+    blank_rows: int = 0  # registers: empty rows the office types entries into (units are then chosen, not pre-filled)
 
     @property
     def first_row(self) -> int:
@@ -55,13 +57,13 @@ class TemplateLayout:
 
     @property
     def last_row(self) -> int:
-        return self.first_row + len(self.units) - 1
+        return self.first_row + (self.blank_rows or len(self.units)) - 1
 
     @property
     def signature(self) -> str:
         """What the cell mapping depends on; equal signatures map every cell the same way."""
-        spec = [self.template_id, self.sheet, list(self.header_rows), self.unit_col, self.units,
-                [[c.col, c.role, c.group, c.label] for c in self.columns]]
+        spec = [self.template_id, self.kind, self.blank_rows, self.sheet, list(self.header_rows), self.unit_col,
+                self.units, [[c.col, c.role, c.group, c.label] for c in self.columns]]
         return hashlib.sha256(json.dumps(spec, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
@@ -94,6 +96,44 @@ def layout_for(scheme: Scheme, source: str, scheme_hash: str = "") -> TemplateLa
                           scheme_hash=scheme_hash, year=scheme.assessment.year, applies=applies)
 
 
+# Registers the office keeps (kaohe templates writes them too): kind -> (file/sheet name, [(role, header)]).
+# Headers are ones layout.py's header matching also reads, so a register copied into a new file still works.
+REGISTERS = {
+    "adjustments": ("加减分登记表", [("kind", "加减分类别"), ("value", "分值"), ("reason", "事由"),
+                                   ("department", "认定部门"), ("date", "认定日期")]),
+    "veto": ("一票否决登记表", [("item", "否决事项"), ("department", "认定部门"), ("reason", "否决原因"),
+                              ("date", "认定日期")]),
+    "falsified": ("弄虚作假认定登记表", [("indicator", "涉及指标"), ("department", "认定部门"), ("reason", "情况说明"),
+                                       ("date", "认定日期")]),
+}
+REGISTER_ROWS = 50
+REGISTER_HEADER = (3, 3)
+
+
+def register_layout(scheme: Scheme, kind: str, scheme_hash: str = "") -> TemplateLayout:
+    """The office's own register (加减分 / 一票否决 / 弄虚作假): one header row, REGISTER_ROWS rows to fill."""
+    name, roles = REGISTERS[kind]
+    columns = [TemplateColumn(UNIT_COL + 1 + i, role, header, "") for i, (role, header) in enumerate(roles)]
+    return TemplateLayout(f"register/{kind}", scheme.assessment.organizer or "考核办", scheme.assessment.title,
+                          scheme.unit_names, columns, sheet=name, header_rows=REGISTER_HEADER, scheme_hash=scheme_hash,
+                          year=scheme.assessment.year, kind=kind, blank_rows=REGISTER_ROWS)
+
+
+def registers_for(scheme: Scheme) -> list[str]:
+    """The registers this scheme uses: adjustments only when it has kinds of them; veto and 弄虚作假 always."""
+    return [k for k in REGISTERS if k != "adjustments" or scheme.adjustments]
+
+
+def current_layout(scheme: Scheme, template_id: str) -> TemplateLayout | None:
+    """What `kaohe templates` would write today for this template id (None: the scheme no longer has it)."""
+    family, _, name = template_id.partition("/")
+    if family == "indicators" and name in scheme.sources:
+        return layout_for(scheme, name)
+    if family == "register" and name in registers_for(scheme):
+        return register_layout(scheme, name)
+    return None
+
+
 def to_rows(layout: TemplateLayout) -> list[list]:
     """The metadata sheet's rows: key/value lines, then one line per column."""
     rows = [
@@ -107,6 +147,8 @@ def to_rows(layout: TemplateLayout) -> list[list]:
         ["header_rows", f"{layout.header_rows[0]}-{layout.header_rows[1]}"],
         ["unit_col", layout.unit_col],
         ["units", json.dumps(layout.units, ensure_ascii=False)],
+        ["kind", layout.kind],
+        ["blank_rows", layout.blank_rows],
         ["columns", len(layout.columns)],
     ]
     rows += [[c.col, c.role, c.group, c.label] for c in layout.columns]
@@ -131,12 +173,13 @@ def from_cells(cells: dict[tuple[int, int], object]) -> TemplateLayout:
         r += 1
     try:
         n = int(at(r, 2))
-        columns = [TemplateColumn(int(at(r + 1 + i, 1)), str(at(r + 1 + i, 2)), str(at(r + 1 + i, 3)),
-                                  str(at(r + 1 + i, 4))) for i in range(n)]
+        columns = [TemplateColumn(int(at(r + 1 + i, 1)), str(at(r + 1 + i, 2)), str(at(r + 1 + i, 3) or ""),
+                                  str(at(r + 1 + i, 4) or "")) for i in range(n)]  # "" is stored as a blank cell
         first, last = (int(x) for x in re.fullmatch(r"(\d+)-(\d+)", str(values["header_rows"])).groups())
         layout = TemplateLayout(str(values["template_id"]), str(values["source"]), "", list(json.loads(
             str(values["units"]))), columns, str(values["sheet"]), (first, last), int(values["unit_col"]),
-            str(values.get("scheme_hash") or ""), int(values.get("year") or 0))
+            str(values.get("scheme_hash") or ""), int(values.get("year") or 0), kind=str(values.get("kind") or "indicators"),
+            blank_rows=int(values.get("blank_rows") or 0))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise MetaError(type(exc).__name__) from None
     if layout.signature != values.get("signature"):

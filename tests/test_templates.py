@@ -3,6 +3,7 @@ back exactly through their hidden metadata; a template from an older scheme or o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -37,12 +38,16 @@ def department_returns(folder: Path) -> list[Path]:
     return [p for p in (folder / "input").rglob("*.xlsx") if "指标数据" in p.name or "基础数据" in p.name]
 
 
+def indicator_templates(folder: Path) -> list[Path]:
+    return sorted((folder / "output" / TEMPLATES_DIR).glob("*指标数据填报表*.xlsx"))
+
+
 def fill_templates(folder: Path, data, out: Path) -> list[Path]:
     """Fill every generated template with `data`'s values, as a department would in Excel (only unlocked cells)."""
     scheme = load_scheme(folder)
     values = table(data)
     written = []
-    for path in sorted((folder / "output" / TEMPLATES_DIR).glob("*.xlsx")):
+    for path in indicator_templates(folder):
         wb = openpyxl.load_workbook(path)
         ws = wb["指标数据"]
         source = re.search(r"（(.+)）", path.name).group(1)
@@ -83,8 +88,8 @@ def test_templates_command_writes_one_protected_validated_print_ready_workbook_p
     assert res.returncode == 0, res.stderr
     scheme = load_scheme(example)
     paths = sorted((example / "output" / TEMPLATES_DIR).glob("*.xlsx"))
-    assert len(paths) == len(scheme.sources) == 6
-    assert "已生成 6 份填报模板" in res.stdout
+    assert len(paths) == len(scheme.sources) + 3 == 9  # + 加减分, 一票否决 and 弄虚作假 registers
+    assert "已生成 9 份填报模板" in res.stdout
     wb = openpyxl.load_workbook(next(p for p in paths if "统计局" in p.name))
     assert wb.sheetnames == ["指标数据", "填报说明", META_SHEET]
     assert wb[META_SHEET].sheet_state == "veryHidden"
@@ -224,3 +229,45 @@ def test_template_resaved_by_libreoffice_is_still_mapped_exactly(example, baseli
     data = read(example)
     assert table(data) == table(baseline)
     assert not [i for i in data.issues if i.code.startswith("template")]
+
+
+def test_registers_are_filled_from_drop_downs_and_read_back_exactly(example, baseline):
+    """The office keeps its 加减分 and 一票否决 registers on the generated templates (units and kinds from lists)."""
+    write_blank_templates(example)
+    scheme = load_scheme(example)
+    office = example / "input" / "考核办"
+    for old in office.glob("*登记表.xlsx"):
+        old.unlink()
+    dated = {"adjustments": baseline.adjustments, "veto": baseline.vetoes}
+    for kind, entries in dated.items():
+        name = {"adjustments": "加减分登记表", "veto": "一票否决登记表"}[kind]
+        path = example / "output" / TEMPLATES_DIR / f"2025年度{name}.xlsx"
+        wb = openpyxl.load_workbook(path)
+        ws = wb[name]
+        rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+        assert rules["B4:B53"].type == "list" and rules["B4:B53"].formula1 == "'填报说明'!$A$8:$A$26"
+        guide = wb["填报说明"]
+        assert [guide.cell(8 + i, 1).value for i in range(19)] == scheme.unit_names
+        if kind == "adjustments":
+            assert rules["C4:C53"].type == "list"
+            assert [guide.cell(8 + i, 2).value for i in range(len(scheme.adjustments))] == [a.name for a in scheme.adjustments]
+        for n, e in enumerate(entries):
+            r = 4 + n
+            ws.cell(r, 2).value = e["unit"]
+            if kind == "adjustments":
+                ws.cell(r, 3).value, ws.cell(r, 4).value = e["kind"], float(e["value"])
+                ws.cell(r, 5).value, ws.cell(r, 6).value = e["reason"], e["department"]
+                ws.cell(r, 7).value = dt.datetime(2025, 3, 1 + n % 28)
+            else:
+                ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value = e["item"], e["department"], e["reason"]
+                ws.cell(r, 6).value = dt.datetime(2025, 11, 2)
+        wb.save(office / path.name)
+        match = match_template(read_workbook(office / path.name), scheme, path.name)
+        assert not match.issues and match.tables[name].kind == kind
+    data = read(example)
+    strip = lambda rows: [{k: v for k, v in r.items() if k not in ("source", "date")} for r in rows]  # noqa: E731
+    assert strip(data.adjustments) == strip(baseline.adjustments) and data.adjustments
+    assert strip(data.vetoes) == strip(baseline.vetoes) and data.vetoes
+    assert [a["date"] for a in data.adjustments][:2] == ["2025-03-01", "2025-03-02"]
+    assert {v["date"] for v in data.vetoes} == {"2025-11-02"}
+    assert not [i.text() for i in data.issues if i.severity != "提示"]

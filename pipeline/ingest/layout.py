@@ -19,7 +19,7 @@ from .reader import Sheet
 UNIT_HEADER = re.compile(r"^(被考核|参评|考核)?(乡镇|乡镇街道|乡镇\(街道\)|单位|村|村居|村\(社区\)|部门|街道|乡镇名称|单位名称|村名)(名称)?$")
 HEADER_SCAN_ROWS = 20
 SKIP_WORDS = (r"合计|小计|总计|平均|全县|全区|全市|全镇|全乡|全街道|备注|注[:：]|说明|填表|审核|制表|联系|负责人|单位负责人|考核组|签字|签名"
-              r"|考核人员|数据来源|资料来源|其中[:：]")
+              r"|考核人员|登记人|数据来源|资料来源|其中[:：]")
 SKIP_NOTE = re.compile(rf"^({SKIP_WORDS})")  # totals, notes and signature lines: never a unit or an item
 SKIP_ROW = re.compile(  # in a unit column, section headings (一、经济发展类 / （二）…) are not units either
     rf"^({SKIP_WORDS}|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])|.*(小计|合计|总计)$"  # 平原乡镇小计

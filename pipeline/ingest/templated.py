@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..issues import Issue
 from ..numbers import normalize_text
 from ..scheme import Scheme
-from ..template_meta import META_SHEET, MetaError, TemplateLayout, from_cells, layout_for
+from ..template_meta import META_SHEET, MetaError, TemplateLayout, current_layout, from_cells
 from .layout import SKIP_ROW, Table
 from .reader import Sheet, cell_name
 
@@ -31,12 +31,12 @@ class TemplateMatch:
 
 def _changes(old: TemplateLayout, new: TemplateLayout | None, scheme: Scheme) -> str:
     if new is None:
-        return f"方案中已没有报送部门“{old.source}”"
+        return f"方案中已没有“{old.sheet if old.blank_rows else old.source}”"
     labels = {m.id: m.label for m in scheme.measures}
     old_ids = list(dict.fromkeys(c.role.partition(":")[0] for c in old.columns))
     new_ids = list(dict.fromkeys(c.role.partition(":")[0] for c in new.columns))
     parts = []
-    if added := [labels[i] for i in new_ids if i not in old_ids]:
+    if added := [labels.get(i, i) for i in new_ids if i not in old_ids]:
         parts.append("方案新增指标：" + "、".join(added))
     if removed := [i for i in old_ids if i not in new_ids]:
         parts.append("模板中的指标已不在方案中：" + "、".join(removed))
@@ -52,13 +52,13 @@ def _check_cells(sheet: Sheet, layout: TemplateLayout) -> tuple[int, int] | None
     group_start = {}
     for c in layout.columns:
         group_start.setdefault(c.group, c.col)
-        for r, expected in ((h0, c.group), (h1, c.label)):
+        for r, expected in ((h0, c.group), (h1, c.label)) if h1 > h0 else ((h0, c.group),):
             seen = normalize_text(filled.value(r, c.col) or "")
             if r == h0 and not seen and c.col != group_start[c.group]:
                 continue  # a merged group header read back without its merge (.ods through calamine)
             if seen != normalize_text(expected):
                 return r, c.col
-    for n, unit in enumerate(layout.units):
+    for n, unit in enumerate([] if layout.blank_rows else layout.units):  # pre-filled units are locked
         r = layout.first_row + n
         if normalize_text(sheet.value(r, layout.unit_col) or "") != normalize_text(unit):
             return r, layout.unit_col
@@ -82,7 +82,7 @@ def match_template(sheets: list[Sheet], scheme: Scheme, rel: str) -> TemplateMat
         return match
     if layout.year == scheme.assessment.year - 1:
         return match  # last year's return on last year's template: its title says so, headers are read as such
-    current = layout_for(scheme, layout.source) if layout.source in scheme.sources else None
+    current = current_layout(scheme, layout.template_id)
     if layout.year != scheme.assessment.year or current is None or current.signature != layout.signature:
         detail = (f"模板为 {layout.year} 年度方案生成" if layout.year != scheme.assessment.year
                   else _changes(layout, current, scheme))
@@ -94,7 +94,7 @@ def match_template(sheets: list[Sheet], scheme: Scheme, rel: str) -> TemplateMat
         match.issues.append(Issue("template-altered", file=rel, sheet=layout.sheet,
                                   cell=cell_name(*bad) if sheet is not None else ""))
         return match
-    match.tables[layout.sheet] = Table("indicators", layout.header_rows, layout.unit_col,
+    match.tables[layout.sheet] = Table(layout.kind, layout.header_rows, layout.unit_col,
                                        {c.col: c.role for c in layout.columns}, title=layout.template_id,
                                        last_row=layout.last_row)
     return match

@@ -9,13 +9,14 @@ Built from the scheme alone: no results are involved.
 
 from __future__ import annotations
 
+import datetime as dt
 import pathlib
 import re
 
 import xlsxwriter
 
 from ..scheme import METHOD_LABELS, Scheme
-from ..template_meta import META_SHEET, TemplateLayout, layout_for, to_rows
+from ..template_meta import META_SHEET, REGISTERS, TemplateLayout, layout_for, register_layout, registers_for, to_rows
 from .workbook import FONT, _text_width
 
 __all__ = ["write_templates", "template_filename", "GUIDE_SHEET"]
@@ -178,6 +179,104 @@ def _guide_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> Non
     _protect(ws)
 
 
+# --------------------------------------------------------------------------------------------- registers
+def _register_choices(scheme: Scheme, kind: str) -> dict[str, list[str]]:
+    """role -> the values a register column must take (drop-down lists); units always."""
+    out = {"unit": scheme.unit_names}
+    if kind == "adjustments":
+        out["kind"] = [a.name for a in scheme.adjustments]
+    elif kind == "veto" and scheme.veto.items:
+        out["item"] = list(scheme.veto.items)
+    elif kind == "falsified":
+        out["indicator"] = [i.name for i in scheme.indicators]
+    return out
+
+
+def _register_validation(role: str, year: int) -> dict | None:
+    if role == "value":
+        return {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "输入有误",
+                "error_message": "请输入分值（正数；扣分也填正数，按类别扣减；按名次的类别填名次）"}
+    if role == "date":  # outside the year only warns (kaohe does too: date-outside-year)
+        return {"validate": "date", "criteria": "between", "minimum": dt.date(year, 1, 1),
+                "maximum": dt.date(year + 1, 12, 31), "error_type": "warning", "error_title": "请核实日期",
+                "error_message": f"日期不在 {year} 年度附近，请核实是否应计入本年度"}
+    return None
+
+
+def write_register(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -> None:
+    """The office's register: rows to type entries into, units and categories chosen from drop-down lists."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    f = _Formats(wb)
+    date_input = wb.add_format({"font_name": FONT, "font_size": 11, "valign": "vcenter", "border": 1,
+                                "locked": False, "num_format": "yyyy-mm-dd", "align": "center"})
+    ws = wb.add_worksheet(layout.sheet)
+    guide = wb.add_worksheet(GUIDE_SHEET)
+    a = scheme.assessment
+    last_col = layout.columns[-1].col - 1
+    ws.merge_range(0, 0, 0, last_col, f"{a.title}{layout.sheet}", f.title)
+    ws.set_row(0, 30)
+    info = [f"登记单位：{layout.source}"] + ([f"联系人：{a.contact}"] if a.contact else [])
+    ws.merge_range(1, 0, 1, last_col, "        ".join(info), f.info)
+    h = layout.header_rows[0] - 1
+    headers = [(0, "序号"), (layout.unit_col - 1, "单位名称")] + [(c.col - 1, c.group) for c in layout.columns]
+    for col, text in headers:
+        ws.write_string(h, col, text, f.header)
+    ws.set_row(h, 30)
+
+    # the choices, listed on the guide sheet and referenced by the drop-downs
+    choices = _register_choices(scheme, layout.kind)
+    guide.merge_range(0, 0, 0, 3, f"{layout.sheet}填报说明", f.title)
+    lines = ["1. 每行登记一条；单位名称" + ("和类别" if len(choices) > 1 else "") + "请从下拉列表中选择（可选项见下表）。",
+             "2. 分值一律填正数，加分、扣分由类别决定；认定日期写成日期（如 2025-03-01）。",
+             "3. 请直接在本文件中登记，不要复制到新表：本表含有供考核系统识别的模板信息。"]
+    for n, line in enumerate(lines):
+        guide.merge_range(2 + n, 0, 2 + n, 3, line, f.text)
+    top = 3 + len(lines)
+    ranges = {}
+    for n, (role, values) in enumerate(choices.items()):
+        header = "单位名称" if role == "unit" else next(hd for r, hd in REGISTERS[layout.kind][1] if r == role)
+        guide.write_string(top, n, f"可选{header}", f.header)
+        for i, value in enumerate(values):
+            guide.write_string(top + 1 + i, n, value, f.table)
+        col_letter = chr(ord("A") + n)
+        ranges[role] = f"='{GUIDE_SHEET}'!${col_letter}${top + 2}:${col_letter}${top + 1 + len(values)}"
+        guide.set_column(n, n, max(16, max((_text_width(v) for v in values), default=8) + 2))
+
+    first, last = layout.first_row - 1, layout.last_row - 1
+    columns = [(layout.unit_col - 1, "unit")] + [(c.col - 1, c.role) for c in layout.columns]
+    for n in range(layout.blank_rows):
+        ws.write_number(first + n, 0, n + 1, f.serial)
+        for col, role in columns:
+            ws.write_blank(first + n, col, None, date_input if role == "date" else f.input if role == "value" else f.note)
+    for col, role in columns:
+        if role in ranges:
+            rule = {"validate": "list", "source": ranges[role], "error_title": "输入有误",
+                    "error_message": "请从下拉列表中选择"}
+        else:
+            rule = _register_validation(role, a.year)
+        if rule:
+            ws.data_validation(first, col, last, col, {**rule, "ignore_blank": True})
+    widths = {0: 6, layout.unit_col - 1: 14}
+    for c in layout.columns:
+        widths[c.col - 1] = {"reason": 40, "date": 14, "value": 10}.get(c.role, 18)
+    for col, width in widths.items():
+        ws.set_column(col, col, width)
+    ws.merge_range(last + 2, layout.unit_col - 1, last + 2, last_col, "登记人：__________    审核人：__________", f.info)
+    ws.freeze_panes(first, layout.unit_col)
+    _print_setup(ws, layout.header_rows, last_col)
+    ws.print_area(0, 0, last + 2, last_col)
+    _protect(ws)
+    ws.activate()
+    guide.set_paper(9)
+    _protect(guide)
+    _meta_sheet(wb, layout)
+    wb.close()
+
+
+def register_filename(year: int, kind: str) -> str:
+    return f"{year}年度{REGISTERS[kind][0]}.xlsx"
+
+
 def _meta_sheet(wb, layout: TemplateLayout) -> None:
     ws = wb.add_worksheet(META_SHEET)
     for r, row in enumerate(to_rows(layout)):
@@ -200,11 +299,15 @@ def write_template(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -
 
 
 def write_templates(scheme: Scheme, folder: pathlib.Path, scheme_hash: str = "") -> list[str]:
-    """One template per source department into `folder`; returns the file names written."""
+    """One template per source department and one per register the office keeps; returns the file names."""
     names = []
     for source in scheme.sources:
         layout = layout_for(scheme, source, scheme_hash)
         name = template_filename(scheme.assessment.year, source)
         write_template(scheme, layout, folder / name)
+        names.append(name)
+    for kind in registers_for(scheme):  # the office's own registers
+        name = register_filename(scheme.assessment.year, kind)
+        write_register(scheme, register_layout(scheme, kind, scheme_hash), folder / name)
         names.append(name)
     return names
