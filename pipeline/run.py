@@ -128,16 +128,19 @@ def publish_outputs(staging: Path, output_dir: Path, names: list[str]) -> list[P
 
 
 def _render(results: dict, issues: list[Issue], folder: Path, staging: Path) -> list[str]:
+    from .render.publicity import PUBLICITY_XLSX, write_publicity_workbook
     from .render.report import render_report
     from .render.scorecards import SCORECARDS_XLSX, write_scorecards
     from .render.workbook import write_summary_workbook
 
     (staging / RESULTS_JSON).write_bytes(results_json_bytes(results))
     write_summary_workbook(results, staging / SUMMARY_XLSX)
+    write_publicity_workbook(results, staging / PUBLICITY_XLSX)
     write_scorecards(results, staging / SCORECARDS_XLSX)
     render_report(results, folder / "templates", staging)
     write_issues_csv(issues, staging / ISSUES_CSV)
-    return [RESULTS_JSON, SUMMARY_XLSX, SCORECARDS_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx", ISSUES_CSV]
+    return [RESULTS_JSON, SUMMARY_XLSX, PUBLICITY_XLSX, SCORECARDS_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx",
+            ISSUES_CSV]
 
 
 def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None) -> RunOutcome:

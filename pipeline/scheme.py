@@ -48,6 +48,8 @@ class Assessment(_Model):
     precision: int = Field(2, ge=0, le=12)
     deadline: str = ""  # 报送截止时间, printed on the blank return templates (kaohe templates)
     contact: str = ""  # 联系人及电话, ditto
+    publicity_days: int = Field(5, ge=1)  # 公示期（工作日）, printed in the 公示说明 of 考核结果公示表.xlsx
+    publicity_contact: str = ""  # 公示期间的监督电话, ditto
 
 
 class Ranking(_Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 
 import openpyxl
 import pytest
 
+from conftest import ROOT
 from pipeline.render.workbook import SHEET_NAMES, write_summary_workbook
 
 EVIL_UNIT = '=HYPERLINK("x")'
@@ -232,3 +234,98 @@ def test_output_is_reproducible(results, tmp_path):
     write_summary_workbook(results, a)
     write_summary_workbook(results, b)
     assert a.read_bytes() == b.read_bytes()
+
+
+# --------------------------------------------------------------------------------------------- multi-level headers
+def _tree_results(results: dict) -> dict:
+    """The fixture on a two-level tree of mixed depth: 单位自评 (a leaf category) beside 组织考评 › 职能目标 / 共性目标,
+    plus a 二级 category with the same label under another 一级, which must not merge with its neighbour."""
+    ind = {"method": "direct", "method_label": "直接计分", "source": "考核办", "unit": "分", "rule": "直接采用部门评分"}
+    results["indicators"] = [
+        {**ind, "id": "S1", "name": "单位自评得分", "category": ["单位自评"], "points": 10.0},
+        {**ind, "id": "Z1", "name": "重点工作", "category": ["组织考评", "职能目标"], "points": 15.0},
+        {**ind, "id": "Z2", "name": "重点项目", "category": ["组织考评", "职能目标"], "points": 15.0},
+        {**ind, "id": "G1", "name": "督查督办", "category": ["组织考评", "共性目标"], "points": 10.0},
+        {**ind, "id": "G2", "name": "依法行政", "category": ["组织考评", "共性目标"], "points": 10.0},
+        {**ind, "id": "Q1", "name": "其他事项", "category": ["加分事项", "共性目标"], "points": 20.0},
+    ]
+    results["categories"] = [
+        {"path": ["单位自评"], "name": "单位自评", "points": 10.0, "indicators": ["S1"]},
+        {"path": ["组织考评"], "name": "组织考评", "points": 50.0, "indicators": ["Z1", "Z2", "G1", "G2"]},
+        {"path": ["加分事项"], "name": "加分事项", "points": 20.0, "indicators": ["Q1"]},
+    ]
+    node = {"aggregation": "sum", "weight": 1.0}
+    results["category_tree"] = [
+        {**node, "key": "单位自评", "path": ["单位自评"], "name": "单位自评", "points": 10.0},
+        {**node, "key": "组织考评", "path": ["组织考评"], "name": "组织考评", "points": 50.0},
+        {**node, "key": "组织考评/职能目标", "path": ["组织考评", "职能目标"], "name": "职能目标", "points": 30.0},
+        {**node, "key": "组织考评/共性目标", "path": ["组织考评", "共性目标"], "name": "共性目标", "points": 20.0},
+        {**node, "key": "加分事项", "path": ["加分事项"], "name": "加分事项", "points": 20.0},
+        {**node, "key": "加分事项/共性目标", "path": ["加分事项", "共性目标"], "name": "共性目标", "points": 20.0},
+    ]
+    for n, u in enumerate(results["units"]):
+        u["indicators"] = {"S1": 9.0 - n, "Z1": 14.0, "Z2": 13.5, "G1": 8.25, "G2": 10.0, "Q1": 30.0 + n}
+    return results
+
+
+def _header_block(ws, rows: int) -> tuple[list[list], list[str]]:
+    values = [[ws.cell(r, c).value for c in range(1, ws.max_column + 1)] for r in range(1, rows + 1)]
+    merged = sorted(str(m) for m in ws.merged_cells.ranges if m.min_row <= rows)
+    return values, merged
+
+
+def test_indicator_scores_header_follows_a_two_level_tree(results, tmp_path):
+    path = tmp_path / "tree.xlsx"
+    write_summary_workbook(_tree_results(results), path)
+    ws = openpyxl.load_workbook(path)["指标得分"]
+    values, merged = _header_block(ws, 3)
+    assert values == [
+        ["名次", "单位", "分组", "单位自评（10分）", "组织考评（50分）", None, None, None, "加分事项（20分）"],
+        [None, None, None, "S1 单位自评得分（10分）", "职能目标（30分）", None, "共性目标（20分）", None, "共性目标（20分）"],
+        [None, None, None, None, "Z1 重点工作（15分）", "Z2 重点项目（15分）", "G1 督查督办（10分）",
+         "G2 依法行政（10分）", "Q1 其他事项（20分）"],
+    ]
+    # fixed columns and the leaf under a one-level category reach down to the label row; a node spans its indicators;
+    # the two adjacent “共性目标（20分）” cells stay apart (G2:H2 and I2), as their 一级 differ
+    assert merged == sorted(["A1:A3", "B1:B3", "C1:C3", "D2:D3", "E1:H1", "E2:F2", "G2:H2"])
+    assert ws.freeze_panes == "C4"
+    assert ws.row_dimensions[3].height == 45
+    row = _find(ws, "城关镇").row
+    assert row == 4
+    assert [ws.cell(row, c).value for c in range(4, 10)] == [9.0, 14.0, 13.5, 8.25, 10.0, 30.0]
+    assert ws.cell(row, 4).number_format == "0.00"
+    assert ws.cell(_find(ws, "青山乡").row, 9).font.color.rgb.endswith("C00000")  # the vetoed unit stays red
+    for cell in ("A1", "E1", "E2", "E3"):
+        assert ws[cell].font.b and ws[cell].alignment.wrap_text
+    assert ws.column_dimensions["B"].width >= 10  # CJK-aware width of the unit column
+
+
+def test_indicator_scores_header_of_a_one_level_tree_keeps_two_rows(written):
+    ws = openpyxl.load_workbook(written)["指标得分"]
+    values, merged = _header_block(ws, 2)
+    assert values == [
+        ["名次", "单位", "分组", "经济发展（60分）", None, "社会事业（40分）", None],
+        [None, None, None, "A1 地区生产总值增长率（10分）", "A2 一般公共预算收入（50分）",
+         "B1 家庭医生签约服务覆盖率（20分）", "B2 基层医疗卫生工作评分（20分）"],
+    ]
+    assert merged == ["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:G1"]
+    assert ws.freeze_panes == "C3"
+    assert ws.cell(3, 2).value == "城关镇"
+
+
+def test_district_example_indicator_scores_header(tmp_path):
+    """examples/district through the real run: 一级 over 二级 over indicators, with the scheme's points."""
+    from pipeline.run import run_assessment
+
+    folder = tmp_path / "区直部门考核"
+    shutil.copytree(ROOT / "examples" / "district", folder, ignore=shutil.ignore_patterns("output", "__pycache__"))
+    assert run_assessment(folder).exit_code == 0
+    ws = openpyxl.load_workbook(folder / "output" / "考核结果汇总表.xlsx")["指标得分"]
+    values, merged = _header_block(ws, 3)
+    assert values[0][3:] == ["单位自评（10分）", "组织考评（50分）"] + [None] * 6
+    assert values[1][3:] == ["S1 单位自评得分（10分）", "职能目标（30分）", None, None, "共性目标（20分）", None, None,
+                             None]
+    assert [v.split(" ")[0] for v in values[2][4:]] == ["Z1", "Z2", "Z3", "G1", "G2", "G3", "G4"]
+    assert merged == sorted(["A1:A3", "B1:B3", "C1:C3", "D2:D3", "E1:K1", "E2:G2", "H2:K2"])
+    assert ws.freeze_panes == "C4"
+    assert ws["B4"].value == "区发改局"

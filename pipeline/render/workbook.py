@@ -5,7 +5,8 @@ or re-rounds a score. Every sheet is written by one small function; they share t
 
 * ``_Styles``   - cached cell formats keyed by (kind, red), all derived from ``assessment.precision``;
 * ``_Widths``   - CJK-aware column width tracking (a CJK character counts as 2);
-* ``_write_table`` - a one- or two-row header block (with merged group headings) followed by the body rows.
+* ``_write_table`` - a header block (the columns' headings, any number of levels, merged over the columns they
+  span) followed by the body rows.
 
 Text is always written with ``write_string`` and numbers with ``write_number``; the workbook is opened with
 ``strings_to_formulas=False`` as well, so a value such as ``=HYPERLINK(...)`` stays a literal string.
@@ -167,17 +168,29 @@ class _Widths:
             self.cap[col] = min(self.cap.get(col, cap), cap)
         self.width[col] = max(self.width.get(col, 0.0), _text_width("" if text is None else str(text)))
 
+    def final(self, col: int, minimum: float = 6) -> float:
+        """The width `apply` gives column `col`."""
+        return max(minimum, min(self.width.get(col, 0.0) + 2, self.cap.get(col, 60)))
+
     def apply(self, ws, minimum: float = 6) -> None:
-        for col, w in sorted(self.width.items()):
-            ws.set_column(col, col, max(minimum, min(w + 2, self.cap.get(col, 60))))
+        for col in sorted(self.width):
+            ws.set_column(col, col, self.final(col, minimum))
 
 
 @dataclass(frozen=True)
 class _Col:
     label: str
     kind: str = "text"
-    group: str | None = None   # heading merged over consecutive columns of the same group (two-row header)
+    # Heading(s) above the label, merged over consecutive columns with the same headings: a str for one level,
+    # a tuple for several (top level first, e.g. ("组织考评（50分）", "职能目标（30分）")).
+    group: str | tuple[str, ...] | None = None
     cap: float = 40            # maximum column width
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        if not self.group:
+            return ()
+        return (self.group,) if isinstance(self.group, str) else tuple(self.group)
 
 
 @dataclass
@@ -202,37 +215,50 @@ def _put(sheet: _Sheet, row: int, col: int, value: Any, kind: str = "text", red:
     sheet.widths.see(col, sheet.widths.display(value, kind), cap)
 
 
+def _merge_block(sheet: _Sheet, first_row: int, first_col: int, last_row: int, last_col: int, text: str,
+                 fmt) -> None:
+    """`text` in the block first_row..last_row x first_col..last_col, merged when it is more than one cell."""
+    if last_row > first_row or last_col > first_col:
+        sheet.ws.merge_range(first_row, first_col, last_row, last_col, "", fmt)
+    sheet.ws.write_string(first_row, first_col, text, fmt)
+
+
 def _merge(sheet: _Sheet, row: int, first_col: int, last_col: int, text: str, fmt) -> None:
-    if last_col > first_col:
-        sheet.ws.merge_range(row, first_col, row, last_col, "", fmt)
-    sheet.ws.write_string(row, first_col, text, fmt)
+    _merge_block(sheet, row, first_col, row, last_col, text, fmt)
+
+
+def _header_depth(columns: Sequence[_Col]) -> int:
+    """Rows of the header block: one per heading level, plus the label row."""
+    return 1 + max((len(c.headings) for c in columns), default=0)
 
 
 def _write_header(sheet: _Sheet, row: int, columns: Sequence[_Col], col0: int = 0) -> int:
-    """Write a header block at `row`; two rows when any column has a group. Returns the number of rows used."""
-    ws, fmt = sheet.ws, sheet.st.header
-    depth = 2 if any(c.group for c in columns) else 1
-    i = 0
-    while i < len(columns):
-        c = columns[i]
-        col = col0 + i
-        if depth == 1 or c.group is None:
-            if depth == 2:
-                ws.merge_range(row, col, row + 1, col, "", fmt)
-            ws.write_string(row, col, c.label, fmt)
-            sheet.widths.see(col, c.label, c.cap)
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(columns) and columns[j + 1].group == c.group:
-            j += 1
-        _merge(sheet, row, col, col0 + j, c.group, fmt)
-        if j == i:
-            sheet.widths.see(col, c.group, c.cap)
-        for k in range(i, j + 1):
-            ws.write_string(row + 1, col0 + k, columns[k].label, fmt)
-            sheet.widths.see(col0 + k, columns[k].label, columns[k].cap)
-        i = j + 1
+    """Write a header block at `row` and return the number of rows used (`_header_depth`).
+
+    Heading level k is row `row + k`; a heading is merged over the consecutive columns whose headings agree up to
+    and including that level (so a second-level heading never spans two first-level ones). Labels sit on the last
+    row and reach up to just below their column's lowest heading: a column without headings spans the whole block.
+    """
+    fmt = sheet.st.header
+    heads = [c.headings for c in columns]
+    depth = _header_depth(columns)
+    for level in range(depth - 1):
+        i = 0
+        while i < len(columns):
+            if len(heads[i]) <= level:
+                i += 1
+                continue
+            key = heads[i][:level + 1]
+            j = i
+            while j + 1 < len(columns) and heads[j + 1][:level + 1] == key:
+                j += 1
+            _merge(sheet, row + level, col0 + i, col0 + j, key[-1], fmt)
+            if j == i:
+                sheet.widths.see(col0 + i, key[-1], columns[i].cap)
+            i = j + 1
+    for k, (c, h) in enumerate(zip(columns, heads)):
+        _merge_block(sheet, row + len(h), col0 + k, row + depth - 1, col0 + k, c.label, fmt)
+        sheet.widths.see(col0 + k, c.label, c.cap)
     return depth
 
 
@@ -407,21 +433,39 @@ def _sheet_summary(wb, st: _Styles, results: dict) -> _SummaryLayout:
 
 
 # --------------------------------------------------------------------------------------------- 指标得分
+def _indicator_headings(results: dict) -> dict[str, tuple[str, ...]]:
+    """Indicator id -> the labels of its category path, top level first (一级 › 二级 › …), each with its points.
+
+    Nodes come from `category_tree` (every node of the scheme's tree), falling back to the top-level `categories`;
+    a path node found in neither is shown by its name alone, and an indicator without a category under “其他”.
+    """
+    nodes: dict[tuple[str, ...], dict] = {}
+    for node in list(results.get("category_tree") or []) + list(results.get("categories") or []):
+        nodes.setdefault(tuple(node.get("path") or [node["name"]]), node)
+    out: dict[str, tuple[str, ...]] = {}
+    for ind in results.get("indicators") or []:
+        path = tuple(ind.get("category") or ())
+        if not path:
+            out[ind["id"]] = ("其他",)
+            continue
+        out[ind["id"]] = tuple(_category_label(nodes[path[:k]]) if path[:k] in nodes else str(path[k - 1])
+                               for k in range(1, len(path) + 1))
+    return out
+
+
 def _sheet_indicator_scores(wb, st: _Styles, results: dict) -> None:
     sheet = _new_sheet(wb, st, "指标得分")
-    cats = {tuple(c.get("path") or [c["name"]]): c for c in results.get("categories") or []}
+    headings = _indicator_headings(results)
     indicators = list(results.get("indicators") or [])
     columns = [_Col("名次", "int", cap=6), _Col("单位", "center", cap=24), _Col("分组", "center", cap=14)]
     for ind in indicators:
-        path = tuple(ind.get("category") or ())
-        group = _category_label(cats[path]) if path in cats else ("/".join(path) or "其他")
         pts = ind.get("points")
         label = f"{ind['id']} {ind.get('name', '')}" + (f"（{_trim_number(pts)}分）" if pts is not None else "")
-        columns.append(_Col(label, "score", group, cap=16))
+        columns.append(_Col(label, "score", headings[ind["id"]], cap=16))
     units = _units(results)
     rows = [[u.get("rank"), u.get("unit"), u.get("group")]
             + [(u.get("indicators") or {}).get(ind["id"]) for ind in indicators] for u in units]
-    sheet.ws.set_row(1, 45)
+    sheet.ws.set_row(_header_depth(columns) - 1, 45)  # the indicator label row
     first, _ = _write_table(sheet, 0, columns, rows, red=[bool(u.get("vetoed")) for u in units],
                             empty_text="无考核结果")
     sheet.ws.freeze_panes(first, 2)
