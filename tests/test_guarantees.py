@@ -19,7 +19,8 @@ import xlsxwriter
 from conftest import kaohe
 from pipeline.run import folder_lock
 
-OUTPUTS = ["results.json", "考核结果汇总表.xlsx", "单位评分卡.xlsx", "考核情况分析报告.docx", "考核情况分析报告.html"]
+OUTPUTS = ["results.json", "考核结果汇总表.xlsx", "考核结果公示表.xlsx", "单位评分卡.xlsx", "考核情况分析报告.docx",
+           "考核情况分析报告.html"]
 
 
 def test_a_second_run_on_the_same_folder_is_refused(example):
@@ -75,8 +76,9 @@ def test_hostile_unit_names_stay_text_and_inside_output(example, name):
     wb = openpyxl.load_workbook(out / "考核结果汇总表.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == name]
     assert cells and all(c.data_type == "s" for c in cells)  # a string, never a formula
-    cards = _cells_holding(out / "单位评分卡.xlsx", name)
-    assert cards and all(c.data_type == "s" for c in cards)
+    for book in ("单位评分卡.xlsx", "考核结果公示表.xlsx"):
+        cells = _cells_holding(out / book, name)
+        assert cells and all(c.data_type == "s" for c in cells), book
     html = (out / "考核情况分析报告.html").read_text("utf-8")
     assert "<script" not in html
     assert name in unescape(html)
