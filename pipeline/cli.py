@@ -18,6 +18,7 @@ from .issues import ERROR
 from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, LockedError, RunOutcome, count_by_severity, run_assessment,
                   write_blank_templates)
 from .render.report import ReportTemplateError
+from .render.xlsx_fill import FillError
 from .scheme import SchemeError
 
 T = TypeVar("T")
@@ -129,7 +130,7 @@ def _guard(path: Path, work: Callable[[], T]) -> T:
     except LockedError as exc:
         _echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_SCHEME)
-    except ReportTemplateError as exc:  # the office's own template: a configuration problem, not a crash
+    except (ReportTemplateError, FillError) as exc:  # the office's own template: a configuration problem
         _echo(f"错误：{exc}。原有输出文件未受影响。", err=True)
         sys.exit(EXIT_SCHEME)
     except Exception:  # noqa: BLE001 - the last guard: log it, never show a traceback

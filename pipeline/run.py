@@ -120,14 +120,16 @@ def publish_outputs(staging: Path, output_dir: Path, names: list[str]) -> list[P
     archive = output_dir / "归档" / stamp
     archive.mkdir(parents=True, exist_ok=True)
     out = []
-    for name in names:
+    for name in names:  # a name may sit in one sub-folder ("单位评分表/城关镇.xlsx")
+        (archive / name).parent.mkdir(parents=True, exist_ok=True)
+        (output_dir / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(staging / name, archive / name)
         os.replace(staging / name, output_dir / name)
         out.append(output_dir / name)
     return out
 
 
-def _render(results: dict, issues: list[Issue], folder: Path, staging: Path) -> list[str]:
+def _render(results: dict, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
     from .render.publicity import PUBLICITY_XLSX, write_publicity_workbook
     from .render.report import render_report
     from .render.scorecards import SCORECARDS_XLSX, write_scorecards
@@ -139,8 +141,40 @@ def _render(results: dict, issues: list[Issue], folder: Path, staging: Path) -> 
     write_scorecards(results, staging / SCORECARDS_XLSX)
     render_report(results, folder / "templates", staging)
     write_issues_csv(issues, staging / ISSUES_CSV)
+    filled = fill_table_templates(results, scheme.table_templates, folder, staging)
     return [RESULTS_JSON, SUMMARY_XLSX, PUBLICITY_XLSX, SCORECARDS_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx",
-            ISSUES_CSV]
+            ISSUES_CSV, *filled]
+
+
+def fill_table_templates(results: dict, specs: list, folder: Path, staging: Path) -> list[str]:
+    """The office's own mandated tables (scheme `table_templates`), filled into staging; their names.
+
+    Any template error (FillError) propagates before anything is published, so no output changes.
+    """
+    from .render.fill_names import safe_file_stem, template_names
+    from .render.xlsx_fill import FillError, fill_template
+
+    names = []
+    context = template_names(results)
+    for spec in specs:
+        template = folder / spec.file
+        if not template.is_file():
+            raise FillError(f"表样文件 {spec.file} 不存在（方案 table_templates 中的 file）")
+        if not spec.per_unit:
+            fill_template(template, context, staging / spec.output)
+            names.append(spec.output)
+            continue
+        used: set[str] = set()
+        for unit in context["单位"]:
+            stem = safe_file_stem(unit["单位"])
+            while stem in used:
+                stem += "_"
+            used.add(stem)
+            name = spec.output.replace("{单位}", stem)
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            fill_template(template, {**context, "本单位": unit}, staging / name)
+            names.append(name)
+    return names
 
 
 def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None) -> RunOutcome:
@@ -181,7 +215,7 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         }
         t = time.perf_counter()
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
-            names = _render(results, issues, folder, Path(tmp))
+            names = _render(results, issues, folder, Path(tmp), scheme)
             outcome.outputs = publish_outputs(Path(tmp), output_dir, names)
         timings["render"] = time.perf_counter() - t
         outcome.results = results

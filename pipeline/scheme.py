@@ -362,6 +362,25 @@ class Indicator(_Model):
 STANDARD_BANDS = {"优秀": Decimal("1.0"), "良好": Decimal("0.8"), "平均": Decimal("0.6"), "较低": Decimal("0.4"), "较差": Decimal("0.2")}
 
 
+class TableTemplate(_Model):
+    """An office's own mandated workbook (表样) to fill with the results (pipeline/render/xlsx_fill.py)."""
+
+    file: str  # the template, relative to the assessment folder ("templates/表样/汇总表.xlsx")
+    output: str  # the file written into output/; with per_unit, "folder/{单位}.xlsx" (one file per unit)
+    per_unit: bool = False
+
+    @model_validator(mode="after")
+    def _check_output(self):
+        out = self.output
+        if not out.lower().endswith(".xlsx") or ".." in out or "\\" in out or out.startswith("/"):
+            raise ValueError(f"output = \"{out}\" 应为 .xlsx 文件名（不能含“..”或绝对路径）")
+        if self.per_unit != ("{单位}" in out):
+            raise ValueError("per_unit = true 时 output 须含“{单位}”（如 \"单位评分表/{单位}.xlsx\"），否则不能含")
+        if out.count("/") > (1 if self.per_unit else 0):
+            raise ValueError(f"output = \"{out}\" 只能是文件名（每单位一个文件时可放在一层子文件夹中）")
+        return self
+
+
 class Scheme(_Model):
     assessment: Assessment
     ranking: Ranking = Ranking()
@@ -374,6 +393,7 @@ class Scheme(_Model):
     units: list[Unit]
     indicators: list[Indicator] = []
     categories: list[Category] = []
+    table_templates: list[TableTemplate] = []  # the office's mandated tables (表样) to fill
 
     # -- derived views -------------------------------------------------------------------------
     @property

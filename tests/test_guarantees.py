@@ -67,29 +67,39 @@ def _cells_holding(path, text: str) -> list:
     return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None and text in str(c.value)]
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"点\")", "+1+1", "-2+3", "@SUM(1)", "../../逃逸", "CON"])
-def test_hostile_unit_names_stay_text_and_inside_output(example, name):
-    _unit_renamed(example, "青山乡", name)
+HOSTILE_NAMES = {"青山乡": "=HYPERLINK(\"http://x\",\"点\")", "白云乡": "+1+1", "石门乡": "-2+3", "桃源乡": "@SUM(1)",
+                 "龙潭乡": "../../逃逸", "鹿鸣乡": "CON"}
+
+
+def test_hostile_unit_names_stay_text_and_inside_output(example):
+    """Six units renamed at once (one run): formula-like names stay text everywhere, path-like ones stay inside."""
+    for old, new in HOSTILE_NAMES.items():
+        _unit_renamed(example, old, new)
     res = kaohe("run", example)
     assert res.returncode == 0, res.stdout + res.stderr
-    out = example / "output"
-    wb = openpyxl.load_workbook(out / "考核结果汇总表.xlsx")
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == name]
-    assert cells and all(c.data_type == "s" for c in cells)  # a string, never a formula
-    for book in ("单位评分卡.xlsx", "考核结果公示表.xlsx"):
-        cells = _cells_holding(out / book, name)
-        assert cells and all(c.data_type == "s" for c in cells), book
-    html = (out / "考核情况分析报告.html").read_text("utf-8")
-    assert "<script" not in html
-    assert name in unescape(html)
-    with zipfile.ZipFile(out / "考核情况分析报告.docx") as zf:
-        assert name in unescape(zf.read("word/document.xml").decode("utf-8"))
-    assert name in [u["unit"] for u in json.loads((out / "results.json").read_text("utf-8"))["units"]]
     assert kaohe("templates", example).returncode == 0
-    blanks = [c for p in (out / "填报模板").glob("*.xlsx") for c in _cells_holding(p, name)]
-    assert blanks and all(c.data_type == "s" for c in blanks)
-    created = {p for p in example.parent.rglob("*") if "逃逸" in p.name or p.name == "CON"}
-    assert not created  # nothing named after a unit anywhere
+    out = example / "output"
+    summary = openpyxl.load_workbook(out / "考核结果汇总表.xlsx")
+    html = unescape((out / "考核情况分析报告.html").read_text("utf-8"))
+    assert "<script" not in html
+    with zipfile.ZipFile(out / "考核情况分析报告.docx") as zf:
+        docx = unescape(zf.read("word/document.xml").decode("utf-8"))
+    units = [u["unit"] for u in json.loads((out / "results.json").read_text("utf-8"))["units"]]
+    for name in HOSTILE_NAMES.values():
+        cells = [c for ws in summary.worksheets for row in ws.iter_rows() for c in row if c.value == name]
+        assert cells and all(c.data_type == "s" for c in cells), name  # a string, never a formula
+        for book in ("单位评分卡.xlsx", "考核结果公示表.xlsx", "考核结果汇总表（统一格式）.xlsx"):
+            cells = _cells_holding(out / book, name)
+            assert cells and all(c.data_type == "s" for c in cells), (book, name)
+        blanks = [c for p in (out / "填报模板").glob("*.xlsx") for c in _cells_holding(p, name)]
+        assert blanks and all(c.data_type == "s" for c in blanks), name
+        assert name in html and name in docx and name in units
+    # only the per-unit mandated tables are named after units: in their output folder (and its archived copy),
+    # with names made safe
+    created = {p for p in example.parent.rglob("*") if "逃逸" in p.name or p.stem.upper().endswith("CON")}
+    assert created and all(p.parent.name == "单位考核得分表（统一格式）" and p.resolve().is_relative_to(out.resolve())
+                           for p in created)
+    assert {p.name for p in created} == {"_.._逃逸.xlsx", "_CON.xlsx"}
 
 
 def test_formula_like_text_in_the_issue_lists_stays_text(example):
