@@ -25,6 +25,19 @@ def example(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One real `kaohe run` of the bundled example, shared by the tests that only read its outputs (never modify it)."""
+    folder = tmp_path_factory.mktemp("bundled") / "县乡镇考核"
+    folder.mkdir()
+    shutil.copy2(ROOT / "config.toml", folder / "config.toml")
+    shutil.copytree(ROOT / "input", folder / "input")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    return folder, res
+
+
 def kaohe(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run `kaohe ARGS` as a user would (a subprocess), capturing Chinese output."""
     return subprocess.run(

@@ -26,15 +26,8 @@ CARD_START, CARD_END = 4, 6
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("表样") / "县乡镇考核"
-    folder.mkdir()
-    shutil.copy2(ROOT / "config.toml", folder / "config.toml")
-    shutil.copytree(ROOT / "input", folder / "input")
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    res = kaohe("run", folder)
-    assert res.returncode == 0, res.stdout + res.stderr
-    return folder
+def run(bundled_run) -> Path:
+    return bundled_run[0]
 
 
 @pytest.fixture(scope="module")
