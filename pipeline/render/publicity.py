@@ -18,7 +18,6 @@ from .workbook import (
     _adj_header,
     _assessment,
     _Col,
-    _date_label,
     _merge,
     _new_sheet,
     _pct_label,
@@ -28,6 +27,7 @@ from .workbook import (
     _units,
     _write_table,
     open_workbook,
+    title_block,
 )
 
 __all__ = ["write_publicity_workbook", "PUBLICITY_XLSX", "PUBLICITY_SHEET", "publicity_note"]
@@ -83,12 +83,7 @@ def _sheet_publicity(wb, st: _Styles, results: dict) -> None:
     last_col = len(columns) - 1
     units = _units(results)
 
-    ws.set_row(0, 36)
-    _merge(sheet, 0, 0, last_col, f"{a.get('title', '')}结果公示", st.title)
-    mid = max(1, (last_col + 1) // 2)
-    _merge(sheet, 1, 0, mid - 1, f"制表单位：{a.get('organizer', '')}", st.plain_left)
-    _merge(sheet, 1, mid, last_col, f"制表日期：{_date_label((results.get('run') or {}).get('generated_at'))}",
-           st.plain_right)
+    title_block(sheet, results, last_col, "结果公示")
     rows = [[g({k: u.get(k) for k in _PUBLISHED}) for g in getters] for u in units]
     first, end = _write_table(sheet, 2, columns, rows, empty_text="无考核结果")
     for r in range(2, first):

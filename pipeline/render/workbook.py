@@ -384,19 +384,25 @@ def _gap_note(results: dict) -> str:
     return "注：下列单位有指标缺数据，已按考核方案处理：" + "；".join(parts) + "。" if parts else ""
 
 
+def title_block(sheet: _Sheet, results: dict, last_col: int, suffix: str) -> None:
+    """Rows 1-2 of an official table: the title, then 制表单位 (left) and 制表日期 (right)."""
+    a = _assessment(results)
+    sheet.ws.set_row(0, 36)
+    _merge(sheet, 0, 0, last_col, f"{a.get('title', '')}{suffix}", sheet.st.title)
+    mid = max(1, (last_col + 1) // 2)
+    _merge(sheet, 1, 0, mid - 1, f"制表单位：{a.get('organizer', '')}", sheet.st.plain_left)
+    _merge(sheet, 1, mid, last_col, f"制表日期：{_date_label((results.get('run') or {}).get('generated_at'))}",
+           sheet.st.plain_right)
+
+
 def _sheet_summary(wb, st: _Styles, results: dict) -> _SummaryLayout:
     sheet = _new_sheet(wb, st, "汇总表")
-    ws, a = sheet.ws, _assessment(results)
+    ws = sheet.ws
     columns, getters = _summary_columns(results)
     last_col = len(columns) - 1
     units = _units(results)
 
-    ws.set_row(0, 36)
-    _merge(sheet, 0, 0, last_col, f"{a.get('title', '')}结果汇总表", st.title)
-    mid = max(1, (last_col + 1) // 2)
-    _merge(sheet, 1, 0, mid - 1, f"制表单位：{a.get('organizer', '')}", st.plain_left)
-    _merge(sheet, 1, mid, last_col, f"制表日期：{_date_label((results.get('run') or {}).get('generated_at'))}",
-           st.plain_right)
+    title_block(sheet, results, last_col, "结果汇总表")
     ws.set_row(2, 30)
     ws.set_row(3, 30)
     rows = [[g(u) for g in getters] for u in units]
