@@ -100,7 +100,7 @@ def test_templates_command_writes_one_protected_validated_print_ready_workbook_p
     # units pre-filled and locked; the value cells unlocked; the header locked
     assert [ws.cell(5 + i, 2).value for i in range(19)] == scheme.unit_names
     assert ws["B5"].protection.locked and ws["C3"].protection.locked and not ws["C5"].protection.locked
-    assert (ws["C3"].value, ws["C4"].value) == ("地区生产总值增长率（%）", "完成值")
+    assert (ws["C3"].value, ws["C4"].value) == ("地区生产总值增长率\n（%）", "完成值")  # the unit on its own line
     assert (ws["E4"].value, ws["F4"].value) == ("完成值", "目标值")  # A3 固定资产投资: completion against a target
     # data validation: numbers, with the bounds the method implies
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}

@@ -112,14 +112,17 @@ def _data_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> None
         j = i
         while j + 1 < len(layout.columns) and layout.columns[j + 1].group == c.group:
             j += 1
+        # the unit on its own line ("…增长率" / "（%）"), as offices write it, so a bracket never wraps alone;
+        # ingest ignores white space when it checks these headers against the metadata
+        shown = c.group.replace("（", "\n（", 1) if c.group.endswith("）") else c.group
         if j > i:
-            ws.merge_range(h0, c.col - 1, h0, layout.columns[j].col - 1, c.group, f.header)
+            ws.merge_range(h0, c.col - 1, h0, layout.columns[j].col - 1, shown, f.header)
         else:
-            ws.write_string(h0, c.col - 1, c.group, f.header)
-        span_width = _text_width(c.group) / (j - i + 1)
+            ws.write_string(h0, c.col - 1, shown, f.header)
+        span_width = max(_text_width(line) for line in shown.split("\n")) / (j - i + 1)
         for k in range(i, j + 1):
             ws.write_string(h1, layout.columns[k].col - 1, layout.columns[k].label, f.header)
-            widths[layout.columns[k].col - 1] = min(24, max(10, span_width * 0.6 + 2))
+            widths[layout.columns[k].col - 1] = min(24, max(10, span_width * 0.7 + 2))
         i = j + 1
     ws.set_row(h0, 45)
 
