@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ..scheme import METHOD_LABELS, Scheme
 from ..template_meta import META_SHEET, REGISTERS, TemplateLayout, layout_for, register_layout, registers_for, to_rows
-from .workbook import FONT, _text_width
+from .workbook import FONT, _text_width, print_a4
 
 __all__ = ["write_templates", "template_filename", "GUIDE_SHEET"]
 
@@ -71,14 +71,9 @@ class _Formats:
         self.table = wb.add_format({**cell, "align": "left", "valign": "top", "text_wrap": True})
 
 
-def _print_setup(ws, header_rows: tuple[int, int], last_col: int) -> None:
-    ws.set_paper(9)  # A4
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+def _print_setup(ws, header_rows: tuple[int, int]) -> None:
+    print_a4(ws, landscape=True, side=0.5, bottom=0.6)
     ws.repeat_rows(header_rows[0] - 1, header_rows[1] - 1)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.center_horizontally()
 
 
 def _protect(ws) -> None:
@@ -144,7 +139,7 @@ def _data_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> None
     for col, width in widths.items():
         ws.set_column(col, col, width)
     ws.freeze_panes(first, unit_col + 1)
-    _print_setup(ws, layout.header_rows, last_col)
+    _print_setup(ws, layout.header_rows)
     ws.print_area(0, 0, last + 2, last_col)
     _protect(ws)
     ws.activate()
@@ -266,7 +261,7 @@ def write_register(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -
         ws.set_column(col, col, width)
     ws.merge_range(last + 2, layout.unit_col - 1, last + 2, last_col, "登记人：__________    审核人：__________", f.info)
     ws.freeze_panes(first, layout.unit_col)
-    _print_setup(ws, layout.header_rows, last_col)
+    _print_setup(ws, layout.header_rows)
     ws.print_area(0, 0, last + 2, last_col)
     _protect(ws)
     ws.activate()

@@ -27,6 +27,7 @@ from .workbook import (
     _units,
     _write_table,
     open_workbook,
+    print_a4,
     title_block,
 )
 
@@ -97,15 +98,7 @@ def _sheet_publicity(wb, st: _Styles, results: dict) -> None:
 
     ws.freeze_panes(first, 2)
     ws.repeat_rows(2, first - 1)
-    if table_width > LANDSCAPE_WIDTH:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-    ws.set_footer("&C第 &P 页 共 &N 页")
+    print_a4(ws, landscape=table_width > LANDSCAPE_WIDTH, side=0.5, top=0.7)
     sheet.widths.apply(ws)
 
 

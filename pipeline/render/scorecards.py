@@ -32,6 +32,7 @@ import xlsxwriter
 
 from .workbook import (
     bold_kind,
+    print_a4,
     FONT,
     RED,
     _adj_header,
@@ -427,12 +428,7 @@ def _write_card(sheet: _Sheet, results: dict, u: dict, blocks, lay: _Layout, det
 
     ws.repeat_rows(header)
     ws.freeze_panes(header + 1, 0)
-    ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    ws.set_footer("&C第 &P 页 共 &N 页")
+    print_a4(ws, landscape=False)
     sheet.widths.apply(ws)
     for col, width in lay.fixed.items():
         ws.set_column(col, col, width)

@@ -384,6 +384,16 @@ def _gap_note(results: dict) -> str:
     return "注：下列单位有指标缺数据，已按考核方案处理：" + "；".join(parts) + "。" if parts else ""
 
 
+def print_a4(ws, landscape: bool, side: float = 0.4, top: float = 0.6, bottom: float = 0.7) -> None:
+    """The print setup every official table shares: A4, one page wide, centred, "第 N 页 共 M 页" footer."""
+    ws.set_landscape() if landscape else ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=side, right=side, top=top, bottom=bottom)
+    ws.set_footer("&C第 &P 页 共 &N 页")
+
+
 def title_block(sheet: _Sheet, results: dict, last_col: int, suffix: str) -> None:
     """Rows 1-2 of an official table: the title, then 制表单位 (left) and 制表日期 (right)."""
     a = _assessment(results)
@@ -420,12 +430,7 @@ def _sheet_summary(wb, st: _Styles, results: dict) -> _SummaryLayout:
 
     ws.freeze_panes(first, 2)
     ws.repeat_rows(2, first - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    ws.set_footer("&C第 &P 页 共 &N 页")
+    print_a4(ws, landscape=True)
     sheet.widths.apply(ws)
 
     labels = [c.label for c in columns]
