@@ -53,6 +53,18 @@ def oracles() -> Path:
     return ORACLES
 
 
+def assert_official_print(ws, orientation: str, title_rows: str, freeze: str) -> None:
+    """What render.workbook.print_a4 promises every official table: A4, one page wide, page-number footer."""
+    assert ws.page_setup.orientation == orientation
+    assert int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1, "1")  # OOXML default is 1; xlsxwriter omits the default
+    assert int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows.replace("$", "") == title_rows
+    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
+    assert ws.freeze_panes == freeze
+
+
 def load_module(path: Path, name: str):
     """Import a script (an example's make_inputs.py) by path, as its tests do."""
     import importlib.util

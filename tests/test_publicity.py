@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from pydantic import ValidationError
 
+from conftest import assert_official_print
 from pipeline.render.publicity import PUBLICITY_SHEET, PUBLICITY_XLSX, write_publicity_workbook
 from pipeline.run import run_assessment
 from pipeline.scheme import Assessment
@@ -132,14 +133,8 @@ def test_publicity_note_from_the_scheme(results, tmp_path):  # noqa: F811
 
 def test_print_setup(results, tmp_path):  # noqa: F811
     ws = openpyxl.load_workbook(_write(results, tmp_path))[PUBLICITY_SHEET]
-    assert ws.page_setup.orientation == "landscape"   # two components, two adjustments, groups: too wide for portrait
-    assert int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1, "1")  # OOXML default is 1; xlsxwriter omits the default
-    assert int(ws.page_setup.fitToHeight) == 0
-    assert ws.print_title_rows.replace("$", "") == "3:4"
-    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
-    assert ws.freeze_panes == "C5"
+    # two components, two adjustments, groups: too wide for portrait
+    assert_official_print(ws, "landscape", "3:4", "C5")
     results["adjustment_kinds"], results["groups"] = [], []   # a narrow table: portrait, one header row
     ws = openpyxl.load_workbook(_write(results, tmp_path, "narrow.xlsx"))[PUBLICITY_SHEET]
     assert ws.page_setup.orientation == "portrait"

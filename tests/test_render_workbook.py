@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_official_print
 from pipeline.render.workbook import SHEET_NAMES, write_summary_workbook
 
 EVIL_UNIT = '=HYPERLINK("x")'
@@ -176,15 +176,7 @@ def test_formula_like_text_stays_text(written):
 
 def test_print_setup_and_freeze(written):
     wb = openpyxl.load_workbook(written)
-    ws = wb["汇总表"]
-    assert ws.page_setup.orientation == "landscape"
-    assert int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1, "1")  # OOXML default is 1; xlsxwriter omits the default
-    assert int(ws.page_setup.fitToHeight) == 0
-    assert ws.print_title_rows.replace("$", "") == "3:4"
-    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
-    assert ws.freeze_panes == "C5"
+    assert_official_print(wb["汇总表"], "landscape", "3:4", "C5")
     assert wb["明细"].freeze_panes == "A2"
     assert wb["明细"].auto_filter.ref
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import pathlib
 
 from .workbook import (
-    _adj_header,
+    add_adjustment_columns,
+    component_head,
     _assessment,
     _Col,
     _merge,
     _new_sheet,
-    _pct_label,
-    _signed_adjustment,
     _Styles,
     _text_width,
     _units,
@@ -52,13 +51,9 @@ def _columns(results: dict) -> tuple[list[_Col], list]:
         cols.append(_Col("分组", "center", cap=14))
         getters.append(lambda u: u.get("group"))
     for comp in results.get("components") or []:
-        name = comp["name"]
-        head = f"{name}（权重{_pct_label(comp.get('weight'))}）" if comp.get("weight") is not None else name
-        cols.append(_Col(head, "score", cap=14))
-        getters.append(lambda u, k=name: (u.get("components") or {}).get(k))
-    for kind in results.get("adjustment_kinds") or []:
-        cols.append(_Col(_adj_header(kind), "score", "加减分", cap=14))
-        getters.append(lambda u, k=kind: _signed_adjustment(k, (u.get("adjustments") or {}).get(k["name"])))
+        cols.append(_Col(component_head(comp), "score", cap=14))
+        getters.append(lambda u, k=comp["name"]: (u.get("components") or {}).get(k))
+    add_adjustment_columns(results, cols, getters)
     cols += [_Col("总分", "score", cap=12), _Col("等次", "center", cap=10), _Col("获奖情况", "wrap", cap=30),
              _Col("备注", "center", cap=10)]
     getters += [lambda u: u.get("total"), lambda u: u.get("grade"),

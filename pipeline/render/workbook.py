@@ -337,6 +337,19 @@ class _SummaryLayout:
     cat_cols: tuple[int, int] | None  # first/last category column, if any
 
 
+def component_head(comp: dict) -> str:
+    """A component's column heading: 指标考核（权重50%）."""
+    name = comp["name"]
+    return f"{name}（权重{_pct_label(comp.get('weight'))}）" if comp.get("weight") is not None else name
+
+
+def add_adjustment_columns(results: dict, cols: list, getters: list) -> None:
+    """One signed column per adjustment kind under a 加减分 heading (deductions shown negative)."""
+    for kind in results.get("adjustment_kinds") or []:
+        cols.append(_Col(_adj_header(kind), "score", "加减分", cap=14))
+        getters.append(lambda u, k=kind: _signed_adjustment(k, (u.get("adjustments") or {}).get(k["name"])))
+
+
 def _summary_columns(results: dict) -> tuple[list[_Col], list]:
     """Columns of the official table plus, per column, a getter unit -> displayed value."""
     cols: list[_Col] = [_Col("名次", "int", cap=6), _Col("单位", "center", cap=24), _Col("分组", "center", cap=14)]
@@ -344,7 +357,7 @@ def _summary_columns(results: dict) -> tuple[list[_Col], list]:
     categories_done = False
     for comp in results.get("components") or []:
         name = comp["name"]
-        head = f"{name}（权重{_pct_label(comp.get('weight'))}）" if comp.get("weight") is not None else name
+        head = component_head(comp)
         if comp.get("kind") == "indicators" and not categories_done:
             categories_done = True
             for cat in results.get("categories") or []:
@@ -354,9 +367,7 @@ def _summary_columns(results: dict) -> tuple[list[_Col], list]:
         else:
             cols.append(_Col(head, "score", cap=14))
         getters.append(lambda u, k=name: (u.get("components") or {}).get(k))
-    for kind in results.get("adjustment_kinds") or []:
-        cols.append(_Col(_adj_header(kind), "score", "加减分", cap=14))
-        getters.append(lambda u, k=kind: _signed_adjustment(k, (u.get("adjustments") or {}).get(k["name"])))
+    add_adjustment_columns(results, cols, getters)
     cols += [_Col("总分", "score", cap=12), _Col("分组名次", "int", cap=8), _Col("等次", "center", cap=10),
              _Col("一票否决", "center", cap=8), _Col("获奖情况", "wrap", cap=30)]
     getters += [lambda u: u.get("total"), lambda u: u.get("group_rank"), lambda u: u.get("grade"),
