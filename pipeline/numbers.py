@@ -119,6 +119,8 @@ def parse_number(value, percent_format: bool = False) -> Decimal | None:
     if not isinstance(value, str):
         number = to_decimal(value)
         return number * 100 if percent_format else number
+    if not _spaces_group_thousands(value):
+        raise NotANumber(str(value))
     text = normalize_text(value)
     if text.endswith("%"):  # "85%" is 85 percentage points (docs/decisions.md 1)
         text = text[:-1]
@@ -133,6 +135,19 @@ def parse_number(value, percent_format: bool = False) -> Decimal | None:
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid literals
         raise NotANumber(str(value)) from exc
     return number
+
+
+_SPACED_THOUSANDS = re.compile(r"[+-]?\d{1,3}( \d{3})+(\.\d*)?")
+
+
+def _spaces_group_thousands(value: str) -> bool:
+    """White space between digits must group thousands ("1 234.5", "1\u00a0234"): "12 34" or "1 2" is two
+    numbers or a typo, and stripping the space would read a number nobody wrote."""
+    text = re.sub(r"\s+", " ", CONTROL_CHARS.sub("", unicodedata.normalize("NFKC", value))).strip()
+    if not re.search(r"\d \d", text):
+        return True
+    core = re.sub(r" ?(%|" + _UNIT_SUFFIX.pattern.removesuffix("$") + ")$", "", text)
+    return _SPACED_THOUSANDS.fullmatch(core) is not None
 
 
 def quantum(precision: int) -> Decimal:
