@@ -89,3 +89,20 @@ def widths(ws, values: list[float]) -> None:
     """Column widths from column A on."""
     for k, w in enumerate(values, start=1):
         ws.column_dimensions[get_column_letter(k)].width = w
+
+
+def write_empty_veto_register(wb_ws, path: Path, title: str, when: dt.datetime) -> Path:
+    """An office's 一票否决事项登记表 with no entries this year: the header only, and a line saying so.
+
+    kaohe requires every register the scheme configures (a [veto] section) to be found: an empty one says "nothing
+    to register", where an absent one could be a register that was lost or not recognised.
+    """
+    wb, ws = wb_ws
+    headers = ["序号", "被考核单位", "否决事项", "认定部门", "否决原因"]
+    line(ws, 1, title, len(headers), font=TITLE_FONT, align=CENTER, height=34)
+    line(ws, 2, "说明：本年度无一票否决事项。", len(headers))
+    for c, text in enumerate(headers, start=1):
+        put(ws, 3, c, text, HEAD_FONT)
+    widths(ws, [6, 16, 16, 16, 40])
+    save(wb, path, when)
+    return path

@@ -14,9 +14,9 @@ from typing import Callable, TypeVar
 import click
 
 from . import __version__
-from .issues import ERROR
-from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, LockedError, RunOutcome, count_by_severity, run_assessment,
-                  write_blank_templates)
+from .issues import ERROR, INFO, WARNING
+from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, LockedError, RunOutcome,
+                  count_by_severity, run_assessment, write_blank_templates)
 from .render.report import ReportTemplateError
 from .render.xlsx_fill import FillError
 from .scheme import SchemeError
@@ -86,25 +86,48 @@ def _folder(folder: str) -> Path:
     return path
 
 
-def _print_issues(outcome: RunOutcome, limit: int = 50) -> None:
+# Issues listed on the console per severity; the rest are counted (all of them are in 数据问题.xlsx/.csv). Errors
+# come first and have their own limit, so warnings can never push an error off the screen.
+CONSOLE_LIMITS = {ERROR: 50, WARNING: 20, INFO: 5}
+NO_FILE = "（全部报表）"
+
+
+def _issues_file(outcome: RunOutcome) -> str:
+    """Where the full list was written: 数据问题.xlsx (check, or a run refused over errors), else 数据问题.csv."""
+    for name in (ISSUES_XLSX, ISSUES_CSV):
+        found = next((p for p in outcome.outputs if Path(p).name == name), None)
+        if found is not None:
+            return str(found)
+    return f"output/{ISSUES_CSV}"
+
+
+def _print_issues(outcome: RunOutcome) -> None:
+    """Errors first, grouped by file, then warnings, then a few infos; ends with the counts and the full list's path."""
     if not outcome.issues:
         _echo("数据检查：未发现问题。")
         return
     counts = count_by_severity(outcome.issues)
-    _echo("数据检查：" + "，".join(f"{k} {v} 条" for k, v in counts.items()))
-    by_file: dict[str, list] = {}
-    for issue in outcome.issues:
-        by_file.setdefault(issue.file or "（全部报表）", []).append(issue)
-    shown = 0
-    for file, items in by_file.items():
-        _echo(f"  {file}")
+    summary = "，".join(f"{k} {counts[k]} 条" for k in (ERROR, WARNING, INFO) if k in counts)
+    _echo(f"数据检查：{summary}")
+    for severity, limit in CONSOLE_LIMITS.items():
+        items = [i for i in outcome.issues if i.severity == severity]
+        if not items:
+            continue
+        _echo(f"{severity}（{len(items)} 条）：")
+        by_file: dict[str, list] = {}
         for issue in items:
+            by_file.setdefault(issue.file or NO_FILE, []).append(issue)
+        shown = 0
+        for file, group in by_file.items():
             if shown >= limit:
                 break
-            _echo(f"    {issue.text()}")
-            shown += 1
-    if len(outcome.issues) > shown:
-        _echo(f"  ……另有 {len(outcome.issues) - shown} 条，详见 output/数据问题.csv")
+            _echo(f"  {file}")
+            for issue in group[:limit - shown]:
+                _echo(f"    {issue.text()}")
+            shown += min(len(group), limit - shown)
+        if len(items) > shown:
+            _echo(f"  ……另有 {len(items) - shown} 条{severity}")
+    _echo(f"共 {summary}。问题清单：{_issues_file(outcome)}")
 
 
 def _print_summary(outcome: RunOutcome) -> None:
@@ -139,13 +162,26 @@ def _guard(path: Path, work: Callable[[], T]) -> T:
         sys.exit(EXIT_INTERNAL)
 
 
+def _print_reading_map(outcome: RunOutcome) -> None:
+    """How every file › sheet was read (kind, units, header rows, each column's role), before the issues."""
+    from .ingest.readmap import format_map
+
+    _echo("读取情况：")
+    for line in format_map(outcome.readings) or ["input/ 中没有可读取的报表"]:
+        _echo(f"  {line}")
+    _echo()
+
+
 def _guarded(folder: str, check_only: bool) -> None:
     path = _folder(folder)
     outcome = _guard(path, lambda: run_assessment(path, check_only=check_only,
                                                   progress=lambda f: _echo(f"读取 {f}", err=True)))
+    if check_only:
+        _print_reading_map(outcome)
     _print_issues(outcome)
     if outcome.exit_code == EXIT_DATA:
-        _echo(f"\n报表中有{ERROR}，未进行计分。请按上面的提示修改报表后重新运行。问题清单：output/数据问题.csv", err=True)
+        _echo(f"\n报表中有{ERROR}，未进行计分。请按上面的提示修改报表后重新运行。问题清单：{_issues_file(outcome)}",
+              err=True)
         sys.exit(EXIT_DATA)
     if check_only:
         _echo("\n检查完成：报表可以计分。")

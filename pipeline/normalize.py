@@ -8,7 +8,6 @@ score can be traced back to `file › sheet!cell`.
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 
 import pandas as pd
@@ -16,35 +15,20 @@ import pandas as pd
 from .ingest import IngestResult, RawCell, Row
 from .ingest.layout import suggest
 from .issues import Issue
-from .numbers import NotADate, NotANumber, is_date, normalize_text, parse_date, parse_number
+from .numbers import NotADate, NotANumber, is_date, normalize_text, parse_date, parse_number, round_half_up
+from .plausibility import check_values
 from .scheme import GAP_POLICY, Scheme
 from .dataset import VALUE_COLUMNS, Dataset, Tally
+from .resubmission import find_pairs, fold_issues, take_newest
+from .completeness import examined, register_issues
+from .consistency import agrees, cell_number, check_header_points, check_row_sums, check_totals
+from .units import UnitResolver
 
 # A sheet with more unknown unit names than this is most likely not a return of this scheme (or a generated
 # 100,000-row table): the first ones are listed, the rest are counted in one issue.
 MAX_UNKNOWN_UNITS = 50
-
-
-class UnitResolver:
-    """Maps what a return says ("城关", "南河镇 ", "城关镇") to the scheme's unit name."""
-
-    def __init__(self, scheme: Scheme):
-        self.names: dict[str, str] = {}
-        for u in scheme.units:
-            for n in (u.name, *u.aliases):
-                self.names[normalize_text(n)] = u.name
-        self.choices = list(self.names)
-
-    def resolve(self, text) -> str | None:
-        return self.names.get(normalize_text(text))
-
-    def hint(self, text, absent: set[str] = frozenset()) -> str:
-        """Suggest the closest known unit, preferring one that is absent from the same sheet (the likely typo)."""
-        close = [self.names[c] for c in difflib.get_close_matches(normalize_text(text), self.choices, n=5, cutoff=0.4)]
-        if not close:
-            return "（方案中没有该单位）"
-        best = next((c for c in close if c in absent), close[0])
-        return f"，是否为“{best}”？"
+# Ratings needed before item_weights that look like points raise an error (one or two could be a coincidence).
+MIN_ROWS_POINTS_GUARD = 3
 
 
 class _Normalizer:
@@ -82,6 +66,15 @@ class _Normalizer:
         if is_date(cell.value):
             self.issue("date-not-number", cell, unit, indicator, date=parse_date(cell.value).isoformat())
             return False, None
+        from .ingest.reader import format_note  # a number whose format shows something else (ingest/numfmt.py)
+
+        if note := format_note(cell.value):
+            reason, unreadable = note
+            shown = f"{parse_number(float(cell.value)).normalize():f}"
+            if unreadable:
+                self.issue("format-unreadable", cell, unit, indicator, reason=reason, value=shown)
+                return False, None
+            self.issue("format-hidden", cell, unit, indicator, value=shown)
         try:
             return True, parse_number(cell.value, cell.percent)
         except NotANumber:
@@ -116,8 +109,12 @@ class _Normalizer:
 
     @staticmethod
     def text(row: Row, role: str) -> str:
+        """A text field of a row; where the sheet has no such column, what the sheet says for all its rows
+        (the adjustment kind a sheet is named after, the round in a survey's title: `Row.context`)."""
         cell = row.fields.get(role)
-        return "" if cell is None or cell.value is None else str(cell.value).strip()
+        if cell is None or cell.value is None:
+            return row.context.get(role, "")
+        return str(cell.value).strip()
 
     # -- indicator returns ---------------------------------------------------------------------------
     def indicator_values(self) -> pd.DataFrame:
@@ -152,7 +149,8 @@ class _Normalizer:
             inds = [i for i in self.scheme.measures if i.source == source]
             if source not in present_sources:
                 self.issues.append(Issue("missing-return", params={
-                    "source": source, "indicators": "、".join(i.label for i in inds)}))
+                    "source": source, "indicators": "、".join(i.label for i in inds),
+                    "examined": examined(self.ingested)}))
                 continue
             for ind in inds:
                 # 连续考核 reads the cumulative columns (累计完成 / 累计目标) instead of this year's
@@ -225,12 +223,9 @@ class _Normalizer:
             return []
         for row, unit in self.rows_of("survey"):
             rnd, cat, question = (normalize_text(self.text(row, k)) for k in ("round", "category", "question"))
-            if not rnd:  # no 评议轮次 column: the round named by the sheet or its title, or the only round
-                named = [r for r in cfg.rounds if r in row.unit.sheet or r in row.title]
-                rnd = named[0] if len(named) == 1 else (next(iter(cfg.rounds)) if len(cfg.rounds) == 1 else "")
-                if not rnd:
-                    self.issue("missing-round", row.unit, unit, rounds="、".join(cfg.rounds))
-                    continue
+            if not rnd:  # no 评议轮次 column, and neither the sheet, its title, file or folder names one round
+                self.issue("missing-round", row.unit, unit, rounds="、".join(cfg.rounds))
+                continue
             bad = False
             for value, allowed, role in ((rnd, list(cfg.rounds), "round"), (cat, cfg.categories, "category")):
                 if value not in allowed:
@@ -346,10 +341,12 @@ class _Normalizer:
         return out
 
     def ratings(self) -> list[dict]:
-        """100-point ratings (班子成员评分, 季度考核…): a total per row, or item scores weighted by the component."""
+        """100-point ratings (班子成员评分, 季度考核…): a total per row, item scores weighted by the component
+        (`item_weights`), or items scored out of their own points and summed (`item_points`)."""
         comps = {c.name: c for c in self.scheme.components if c.is_ratings}
         out = []
         seen: dict[tuple[str, str, str], str] = {}  # (component, unit, rater) -> where it was first read
+        items_read: dict[str, list[tuple[Row, dict[str, Decimal]]]] = {}  # component -> complete rows' item scores
         for row, unit in self.rows_of("ratings"):
             comp = comps.get(row.component)
             if comp is None:
@@ -365,27 +362,67 @@ class _Normalizer:
                 self.issue("duplicate-rating", row.unit, unit, rater=rater, component=comp.name, other=seen[key])
                 continue
             seen[key] = row.unit.source
-            parts = ([("total", Decimal(1))] if not comp.item_weights else
-                     [(f"item:{k}", Decimal(str(w))) for k, w in comp.item_weights.items()])
+            # (role, weight, the item's own full mark)
+            parts = ([(f"item:{k}", Decimal(1), Decimal(str(p))) for k, p in comp.item_points.items()]
+                     or [(f"item:{k}", Decimal(str(w)), Decimal(100)) for k, w in comp.item_weights.items()]
+                     or [("total", Decimal(1), Decimal(100))])
             scores, complete = [], True
-            for role, weight in parts:
+            for role, weight, high in parts:
                 cell = row.fields.get(role)
                 ok, value = self.number(cell, unit) if cell else (True, None)
+                what = comp.name if role == "total" else f"{comp.name} · {role.removeprefix('item:')}"
                 if ok and value is None:
-                    what = comp.name if role == "total" else f"{comp.name} · {role.removeprefix('item:')}"
                     self.issue("missing-value", cell or row.unit, unit, indicator=what)
-                elif ok and not (0 <= value <= 100):
-                    self.issue("out-of-range", cell, unit, value=value, low=0, high=100)
+                elif ok and not (0 <= value <= high):
+                    self.issue("out-of-range", cell, unit, indicator="" if role == "total" else what, value=value,
+                               low=0, high=f"{high.normalize():f}")
                 elif ok:
                     scores.append((weight, value))
                     continue
                 complete = False
             if complete:
                 total_weight = sum((w for w, _ in scores), Decimal(0))
-                out.append({"component": comp.name, "unit": unit, "rater": rater,
-                            "score": sum((w * v for w, v in scores), Decimal(0)) / total_weight,
+                score = sum((w * v for w, v in scores), Decimal(0))  # item_points: the items' sum (weights 1)
+                score = score if comp.item_points else score / total_weight
+                if parts[0][0] != "total":
+                    self.check_rating_total(row, unit, score, bool(comp.item_points))
+                    items_read.setdefault(comp.name, []).append(
+                        (row, {r.removeprefix("item:"): v for (r, _, _), (_, v) in zip(parts, scores)}))
+                out.append({"component": comp.name, "unit": unit, "rater": rater, "score": score,
                             "source": row.unit.source})
+        for comp in comps.values():
+            self.check_points_as_weights(comp, items_read.get(comp.name, []))
         return out
+
+    def check_rating_total(self, row: Row, unit: str, score: Decimal, summed: bool) -> None:
+        """A 合计/总分 written next to the items must be what kaohe computes from them (it scores the items).
+
+        The total is only checked, never scored, so an unreadable one is passed over rather than blocking the run.
+        """
+        for role in ("total", "sum"):
+            total = cell_number(row.fields.get(role))
+            if total is not None and not agrees(total, score):  # a total rounded to its own decimals agrees
+                self.issue("rating-total-mismatch", row.fields[role], unit,
+                           total_label=row.headers.get(role) or ("合计" if role == "sum" else "总分"),
+                           total=f"{total:f}", expected=f"{round_half_up(score, 4).normalize():f}",
+                           what="各项之和" if summed else "各项按权重的平均")
+
+    def check_points_as_weights(self, comp, rows: list[tuple[Row, dict[str, Decimal]]]) -> None:
+        """`item_weights` that are really each item's points (党建工作 20 …): every item of every rating at or below
+        its weight, the weights summing to 100, over at least MIN_ROWS_POINTS_GUARD ratings. Genuine 100-point
+        items are not all below their weights (the smallest weight is at most 50), so this does not fire on them;
+        the message names the way out (weights written as fractions give the same scores)."""
+        weights = {k: Decimal(str(w)) for k, w in comp.item_weights.items()}
+        if (len(weights) < 2 or sum(weights.values()) != 100 or len(rows) < MIN_ROWS_POINTS_GUARD
+                or any(v > weights[k] for _, items in rows for k, v in items.items())):
+            return
+        row, items = rows[0]
+        weighted = sum((weights[k] * v for k, v in items.items()), Decimal(0)) / 100
+        self.issue("points-as-weights", row.unit, component=comp.name, rows=len(rows),
+                   example="、".join(f"{k} {v:f} ≤ {weights[k].normalize():f}" for k, v in items.items()),
+                   sample=(f"第一个评分（{row.unit.source}）为 {round_half_up(weighted, 2):f}，"
+                           f"按分值相加则为 {sum(items.values(), Decimal(0)):f}"),
+                   decimals="、".join(f"{(w / 100).normalize():f}" for w in weights.values()))
 
     def history(self) -> dict[str, dict]:
         out = {}
@@ -401,12 +438,21 @@ class _Normalizer:
 
 
 def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
+    # a department's return sent twice: one issue for the pair, or the newer file taken (pipeline/resubmission.py)
+    resolve, rows, newest = UnitResolver(scheme).resolve, ingested.rows, scheme.ingest.resubmission == "newest"
+    pairs = find_pairs(ingested, resolve, {i.id: i.label for i in scheme.measures})
+    if newest:
+        ingested, pairs = take_newest(ingested, pairs, resolve)
     n = _Normalizer(scheme, ingested)
     values = n.indicator_values()
+    n.issues.extend(check_values(scheme, values))  # plausibility: ×100 slips, absurd values, declared ranges
     tallies = n.tallies()
     data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.ratings(), n.history(), n.issues, ingested.files,
                    falsified=n.falsified())
     n.finish()
+    data.issues.extend(register_issues(scheme, ingested))
+    data.issues.extend(check_totals(scheme, ingested.totals) + check_row_sums(scheme, ingested.rows)
+                       + check_header_points(scheme, ingested.headers))
     rated: dict[tuple[str, str], set[str]] = {}
     for r in data.ratings:
         rated.setdefault((r["component"], r["unit"]), set()).add(normalize_text(r["rater"]))
@@ -430,4 +476,5 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
             for rnd in scheme.survey.rounds:
                 if rnd not in have[unit]:
                     data.issues.append(Issue("missing-survey-round", unit=unit, params={"unit": unit, "round": rnd}))
+    data.issues[:] = fold_issues(data.issues, pairs, rows, newest)
     return data

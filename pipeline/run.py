@@ -50,6 +50,7 @@ class RunOutcome:
     outputs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    readings: list = field(default_factory=list)  # the reading map: how each file › sheet was read
 
 
 def _try_lock(fh) -> bool:
@@ -192,14 +193,14 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         data = normalize(scheme, ingested)
         timings["normalize"] = time.perf_counter() - t
         issues = data.issues
-        outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings)
+        outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings)
         if check_only or has_errors(issues):
             from .render.workbook import write_issues_workbook
 
             with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
                 write_issues_csv(issues, Path(tmp) / ISSUES_CSV)
                 write_issues_workbook(scheme.assessment.model_dump(), [i.to_dict() for i in issues],
-                                      Path(tmp) / ISSUES_XLSX)
+                                      Path(tmp) / ISSUES_XLSX, ingested.readings)
                 outcome.outputs = publish_outputs(Path(tmp), output_dir, [ISSUES_CSV, ISSUES_XLSX])
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
             return outcome

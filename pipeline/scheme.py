@@ -113,6 +113,16 @@ class Awards(_Model):
     single: list[SingleAward] = []
 
 
+def _check_range(value: tuple[float, float] | None) -> None:
+    """`range = [low, high]`: the values a return may hold for the indicator (plausibility, docs/decisions.md)."""
+    if value is not None:
+        low, high = value
+        if not (abs(low) < float("inf") and abs(high) < float("inf")):
+            raise ValueError(f"range = [{low:g}, {high:g}] 的上下限须为有限数值")
+        if low > high:
+            raise ValueError(f"range = [{low:g}, {high:g}] 的下限大于上限，应写作 [{high:g}, {low:g}]")
+
+
 class GrowthItem(_Model):
     """One indicator of a composite index (综合指数): read from returns with this year's and last year's value."""
 
@@ -124,6 +134,7 @@ class GrowthItem(_Model):
     unit: str = ""
     aliases: list[str] = []
     note: str = ""  # 指标解释/统计口径, printed on the blank return template
+    range: tuple[float, float] | None = None  # values a return may hold (this year's and last year's): else an error
     # Shared with Indicator so that ingest/normalize treat both alike.
     method: ClassVar[str] = "growth"
     missing: ClassVar[str] = "error"
@@ -132,6 +143,11 @@ class GrowthItem(_Model):
 
     def applies_to(self, group: str) -> bool:
         return True  # a composite index compares every unit
+
+    @model_validator(mode="after")
+    def _range_order(self):
+        _check_range(self.range)
+        return self
 
     @property
     def label(self) -> str:
@@ -147,11 +163,34 @@ class Component(_Model):
     raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
     trim: bool = False  # ratings: 去掉一个最高分和一个最低分 (when at least 3 ratings)
     item_weights: dict[str, float] = {}  # ratings scored per item: rating = Σ weight × item score / Σ weight
+    item_points: dict[str, float] = {}  # ratings whose items are scored out of their own points: rating = Σ items
     raters: list[str] = []  # ratings: who must rate every unit (e.g. the four quarters); empty = whoever rated
 
     @property
     def is_ratings(self) -> bool:
         return self.kind in ("ratings", "leadership")
+
+    @property
+    def rated_items(self) -> list[str]:
+        """The item columns of a per-item ratings sheet (item_weights or item_points), for reading the sheet."""
+        return [*self.item_weights, *self.item_points]
+
+    @model_validator(mode="after")
+    def _item_points(self):
+        # points entered as weights would give Σ w·v / Σ w instead of Σ v: a silently wrong rating, so never both
+        if self.item_points and self.item_weights:
+            raise ValueError("item_points 与 item_weights 不能同时写：各项按自身分值打分、评分为各项之和时写 item_points，"
+                             "各项按百分制打分、评分按权重平均时写 item_weights")
+        if self.item_points:
+            if not self.is_ratings:
+                raise ValueError("只有评分类组成部分（kind = \"ratings\" 或 \"leadership\"）可以写 item_points")
+            if any(p <= 0 for p in self.item_points.values()):
+                raise ValueError("item_points：各项分值须大于 0")
+            total = sum(Decimal(str(p)) for p in self.item_points.values())
+            if total != 100:
+                raise ValueError(f"item_points：各项分值之和为 {total.normalize():f}，应为 100（评分是百分制，"
+                                 "满分等于各项分值之和）")
+        return self
     # growth_index (自己与自己比 self_weight + 与全县平均比 1 - self_weight), scored by efficacy over the index
     items: list[GrowthItem] = []
     self_weight: float = Field(0.6, ge=0, le=1)
@@ -303,6 +342,7 @@ class Indicator(_Model):
     missing: Literal["error", "zero", "reweight"] = "error"
     compare: Literal["all", "group"] = "all"  # units compared for efficacy/rank: all, or each group apart
     groups: list[str] = []  # applies only to units of these groups (others: not assessed, weights rescale)
+    range: tuple[float, float] | None = None  # values a return may hold (value and target columns): else an error
 
     def applies_to(self, group: str) -> bool:
         return not self.groups or group in self.groups
@@ -355,6 +395,7 @@ class Indicator(_Model):
             bands = list(STANDARD_BANDS)
             if sorted(self.standards) != sorted(bands):
                 raise ValueError(f"standards 须包含五档标准值：{'、'.join(bands)}")
+        _check_range(self.range)
         return self
 
 
@@ -381,6 +422,38 @@ class TableTemplate(_Model):
         return self
 
 
+RETURN_KINDS = ("indicators", "survey", "adjustments", "veto", "falsified", "ratings", "history", "scorecard")
+REGISTER_KINDS = ("adjustments", "veto", "falsified", "history")
+
+
+class FileRule(_Model):
+    """The office teaching ingest what detection cannot infer, for the files and sheets its patterns match.
+
+    Patterns are shell globs (`*`, `?`, `[...]`), matched on the path under input/ (with `/`) and on the sheet name.
+    """
+
+    file: str = "*"
+    sheet: str = "*"
+    kind: Literal["indicators", "survey", "adjustments", "veto", "falsified", "ratings", "history", "scorecard",
+                  "ignore"] | None = None
+    headers: dict[str, list[str]] = {}  # column role or indicator id -> extra header words (these files only)
+    round: str | None = None  # survey: the round these sheets hold, when neither they nor their names say
+    category: str | None = None  # survey: the respondent category, likewise
+    adjustment: str | None = None  # adjustments register: the kind of every entry on these sheets
+    year: int | None = None  # the year these sheets hold (last year's values feed composite indices)
+
+
+class IngestSettings(_Model):
+    """`[ingest]`: how returns are read beyond what kaohe detects by itself (方案编写指南 §13)."""
+
+    headers: dict[str, list[str]] = {}  # column role or indicator id -> extra header words (every file)
+    kinds: dict[str, list[str]] = {}  # return kind -> extra words that mark it in a sheet name, title or file name
+    files: list[FileRule] = []
+    resubmission: Literal["error", "newest"] = "error"  # two returns of one department that disagree
+    required: list[Literal["adjustments", "veto", "falsified", "history"]] = []  # registers that must be found
+    optional: list[Literal["adjustments", "veto", "falsified", "history"]] = []  # registers that may be absent
+
+
 class Scheme(_Model):
     assessment: Assessment
     ranking: Ranking = Ranking()
@@ -394,6 +467,7 @@ class Scheme(_Model):
     indicators: list[Indicator] = []
     categories: list[Category] = []
     table_templates: list[TableTemplate] = []  # the office's mandated tables (表样) to fill
+    ingest: IngestSettings = IngestSettings()
 
     # -- derived views -------------------------------------------------------------------------
     @property

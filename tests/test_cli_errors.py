@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 
@@ -200,3 +201,69 @@ def test_a_gap_the_scheme_allows_is_scored_and_marked_everywhere(example):
     assert f"注：下列单位有指标缺数据，已按考核方案处理：{unit}（F1 记 0 分）。" in texts
     detail = [[c.value for c in row] for row in wb["明细"].iter_rows()]
     assert any(unit in row and "缺数据，按方案记 0 分" in row for row in detail)
+
+
+def _console_lines(res) -> list[str]:
+    return [line.strip() for line in res.stdout.splitlines()]
+
+
+def test_console_lists_errors_first_then_warnings_with_counts_and_the_list_path(example):
+    """Warnings in files read first (an unknown column, 38 duplicates) never push the one error off the screen."""
+    xf = example / "input" / "信访局" / "2025年度乡镇考核指标数据（信访局）.xlsx"
+    wb = openpyxl.load_workbook(xf)
+    wb.worksheets[0]["F3"] = "受理件数"  # an unknown column: a warning in a file read before the error's
+    wb.save(xf)
+    ws = openpyxl.load_workbook(example / "input" / STATS).worksheets[0]
+    copy = openpyxl.Workbook()
+    out = copy.active
+    out.append(["乡镇名称", "地区生产总值增长率（%）", "规模以上工业增加值增长率（%）"])
+    for r in range(5, 24):  # the same A1 and A2 values again: 38 `duplicate` warnings (half the keys: no resubmission)
+        out.append([ws[f"B{r}"].value, ws[f"C{r}"].value, ws[f"D{r}"].value])
+    (example / "input" / "发改局").mkdir()
+    copy.save(example / "input" / "发改局" / "增长率.xlsx")
+    path = example / "input" / "财政局" / "2025年度乡镇考核指标数据（财政局）.xlsx"
+    _edit(path, "C7", "12..5")  # the one error, in the last file read
+    res = kaohe("run", example)
+    assert res.returncode == 1, res.stdout + res.stderr
+    lines = _console_lines(res)
+    with open(example / "output" / "数据问题.csv", encoding="utf-8-sig", newline="") as fh:
+        listed = [row[0] for row in csv.reader(fh)][1:]
+    counts = {s: listed.count(s) for s in ("错误", "警告", "提示") if s in listed}
+    assert counts["错误"] == 1 and counts["警告"] == 39
+    summary = "，".join(f"{s} {n} 条" for s, n in counts.items())
+    first_error = next(k for k, l in enumerate(lines) if l.startswith("[错误]"))
+    first_warning = next(k for k, l in enumerate(lines) if l.startswith("[警告]"))
+    assert f"数据检查：{summary}" in lines and lines.index(f"数据检查：{summary}") < first_error < first_warning
+    assert lines[first_error - 1] == "财政局/2025年度乡镇考核指标数据（财政局）.xlsx"  # grouped under its file
+    assert "“12..5”不是有效数字" in lines[first_error]
+    assert sum(l.startswith("[警告]") for l in lines) == 20 and "……另有 19 条警告" in lines  # warnings limited
+    assert lines[-1] == f"共 {summary}。问题清单：{example / 'output' / '数据问题.xlsx'}"
+    assert (example / "output" / "数据问题.xlsx").is_file()
+
+
+def test_console_names_the_issue_list_of_a_scored_run(example):
+    path = example / "input" / SURVEY
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, 6) if ws.cell(r, 6).value == "满意") + 1
+    for col in (6, 7, 8):
+        ws.cell(row, col).value = 0  # one warning: nobody could answer
+    ws.cell(row, 9).value = 12
+    wb.save(path)
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout + res.stderr
+    lines = _console_lines(res)
+    assert "警告（1 条）：" in lines and not any(l.startswith("[错误]") for l in lines)
+    assert f"共 警告 1 条。问题清单：{example / 'output' / '数据问题.csv'}" in lines
+
+
+def test_issues_without_a_file_are_one_group(example):
+    shutil.rmtree(example / "input" / "信访局")
+    res = kaohe("check", example)
+    assert res.returncode == 1
+    lines = _console_lines(res)
+    errors = lines.index(next(l for l in lines if l.startswith("错误（")))
+    group = lines.index("（全部报表）")
+    missing = next(k for k, l in enumerate(lines) if "缺少“信访局”报送的报表" in l)
+    assert errors < group < missing and all(l.startswith("[错误]") for l in lines[group + 1:missing + 1])
+    assert lines.count("（全部报表）") == 1  # every error without a file under one heading

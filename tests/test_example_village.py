@@ -271,6 +271,6 @@ def test_bundled_village_inputs_are_what_make_inputs_writes(tmp_path):
     _load_make_inputs().generate(tmp_path)
     made = sorted(p.relative_to(tmp_path / "input") for p in (tmp_path / "input").rglob("*.xlsx"))
     kept = sorted(p.relative_to(EXAMPLE / "input") for p in (EXAMPLE / "input").rglob("*.xlsx"))
-    assert made == kept and len(made) == 7
+    assert made == kept and len(made) == 8
     for rel in made:
         assert workbook_cells(tmp_path / "input" / rel) == workbook_cells(EXAMPLE / "input" / rel), rel

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from fractions import Fraction as F
 
 import xlsxwriter
 
@@ -91,3 +93,145 @@ def test_quarters_must_all_be_there_once(tmp_path):
     assert "季度考核.xlsx › Sheet1!A6：“三季度”对单位的季度考核评分重复出现（另见 季度考核.xlsx › Sheet1!A5）" in res.stdout
     assert "缺少“四季度”对单位“一村”的季度考核评分" in res.stdout
     assert "季度考核.xlsx › Sheet1!C10：缺少数据（二村 · 季度考核）" in res.stdout
+
+
+# -- items scored out of their own points (item_points), totals checked against their items -----------------------
+POINTS_CONFIG = """
+[assessment]
+title = "班子评分测试"
+year = 2025
+full_score = 100
+precision = 2
+
+[[components]]
+name = "班子成员评分"
+kind = "ratings"
+weight = 1
+full = 100
+{items}
+
+[[units]]
+name = "一村"
+[[units]]
+name = "二村"
+[[units]]
+name = "三村"
+"""
+def half_up(x: F, places: int = 2) -> F:
+    """四舍五入 of an exact fraction (independent of pipeline.numbers)."""
+    return F(math.floor(x * 10 ** places + F(1, 2)), 10 ** places)
+
+
+POINTS = {"党建工作": 20, "经济发展": 50, "社会事业": 30}
+# unit -> member -> item scores (each out of its own points)
+SCORES = {"一村": {"书记": (18, 45, 27), "镇长": (19.5, 42, 26)},
+          "二村": {"书记": (16, 40, 25), "镇长": (17, 44.5, 24)},
+          "三村": {"书记": (20, 48, 29), "镇长": (15, 38, 22.5)}}
+
+
+def ratings_folder(tmp_path, items: str, scores=SCORES, total=None, total_header="总分"):
+    """A real openpyxl ratings sheet: 村名 | 评分人 | items… | 总分 (the row's sum, unless `total` overrides a cell)."""
+    import openpyxl
+
+    (tmp_path / "config.toml").write_text(POINTS_CONFIG.replace("{items}", items), encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "评分"
+    ws.append(["2025年度班子成员评分表"])
+    ws.append(["村名", "评分人", *POINTS, total_header])
+    for unit, members in scores.items():
+        for member, values in members.items():
+            written = (total or {}).get((unit, member), sum(F(str(v)) for v in values))
+            ws.append([unit, member, *values, float(written)])
+    wb.save(tmp_path / "input" / "班子成员评分.xlsx")
+    return tmp_path
+
+
+def results_of(folder):
+    return json.loads((folder / "output" / "results.json").read_text("utf-8"))
+
+
+def test_item_points_rate_by_the_sum_of_the_items(tmp_path):
+    folder = ratings_folder(tmp_path, 'item_points = { "党建工作" = 20, "经济发展" = 50, "社会事业" = 30 }')
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = {u["unit"]: u["components"]["班子成员评分"] for u in results_of(folder)["units"]}
+    for unit, members in SCORES.items():  # the mean of the members' sums, rounded half-up at 2 decimals
+        mean = sum(sum(F(str(v)) for v in vals) for vals in members.values()) / len(members)
+        assert got[unit] == float(half_up(mean)), unit
+    assert got == {"一村": 88.75, "二村": 83.25, "三村": 86.25}
+    assert not [i for i in results_of(folder)["issues"] if i["severity"] != "提示"]
+
+
+def test_an_item_above_its_points_is_out_of_range(tmp_path):
+    scores = {**SCORES, "二村": {"书记": (22, 40, 25), "镇长": (17, 44.5, 24)}}  # 党建工作 is worth 20
+    folder = ratings_folder(tmp_path, 'item_points = { "党建工作" = 20, "经济发展" = 50, "社会事业" = 30 }', scores)
+    res = kaohe("check", folder)
+    assert res.returncode == 1
+    assert ("[错误] 班子成员评分.xlsx › 评分!C5：数值 22 超出允许范围 [0, 20]（二村 · 班子成员评分 · 党建工作）"
+            in res.stdout), res.stdout
+
+
+def test_a_total_that_is_not_the_sum_of_its_items_is_a_warning(tmp_path):
+    folder = ratings_folder(tmp_path, 'item_points = { "党建工作" = 20, "经济发展" = 50, "社会事业" = 30 }',
+                            total={("三村", "镇长"): 78})  # 15 + 38 + 22.5 = 75.5
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    warn = [i for i in results_of(folder)["issues"] if i["code"] == "rating-total-mismatch"]
+    assert [(i["cell"], i["unit"], i["severity"]) for i in warn] == [("F8", "三村", "警告")]
+    assert "总分 78 与各项之和 75.5 不一致，已按各项之和计分" in warn[0]["message"]
+    got = {u["unit"]: u["components"]["班子成员评分"] for u in results_of(folder)["units"]}
+    assert got["三村"] == float(half_up((F(97) + F("75.5")) / 2))  # scored from the items, not from the 78
+
+
+def test_a_weighted_total_is_checked_against_the_weighted_mean(tmp_path):
+    weights = 'item_weights = { "党建工作" = 20, "经济发展" = 50, "社会事业" = 30 }'
+    scores = {"一村": {"书记": (90, 80, 70)}, "二村": {"书记": (85, 95, 75)}, "三村": {"书记": (60, 70, 100)}}
+    mean = {u: sum(F(w, 100) * v for w, v in zip(POINTS.values(), vals)) for u, m in scores.items()
+            for vals in m.values()}  # 一村 0.2×90 + 0.5×80 + 0.3×70 = 79
+    total = {(u, "书记"): mean[u] for u in scores} | {("二村", "书记"): 88}  # 二村's is 17 + 47.5 + 22.5 = 87
+    folder = ratings_folder(tmp_path, weights, scores, total=total)
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    warn = [i for i in results_of(folder)["issues"] if i["code"] == "rating-total-mismatch"]
+    assert [(i["unit"], i["cell"]) for i in warn] == [("二村", "F4")]
+    assert "总分 88 与各项按权重的平均 87 不一致" in warn[0]["message"]
+    got = {u["unit"]: u["components"]["班子成员评分"] for u in results_of(folder)["units"]}
+    assert got == {u: float(half_up(v)) for u, v in mean.items()} == {"一村": 79.0, "二村": 87.0, "三村": 77.0}
+
+
+def test_points_entered_as_weights_are_an_error_that_suggests_item_points(tmp_path):
+    folder = ratings_folder(tmp_path, 'item_weights = { "党建工作" = 20, "经济发展" = 50, "社会事业" = 30 }')
+    res = kaohe("check", folder)
+    assert res.returncode == 1
+    line = next(l for l in res.stdout.splitlines() if "item_weights" in l)
+    assert line.strip().startswith("[错误] 班子成员评分.xlsx › 评分!A3：组成部分“班子成员评分”的 item_weights")
+    assert "全部 6 个评分" in line and "请把 item_weights 改为 item_points" in line
+    assert "党建工作 18 ≤ 20" in line and "按分值相加则为 90" in line  # 一村 书记 18 + 45 + 27
+    # weighted as written: (20×18 + 50×45 + 30×27) / 100 = 34.2
+    assert "为 34.20" in line and "0.2、0.5、0.3" in line
+
+
+def test_genuine_weights_as_fractions_are_not_taken_for_points(tmp_path):
+    """The way out the error names: the same weights as fractions score the same and raise nothing."""
+    folder = ratings_folder(tmp_path, 'item_weights = { "党建工作" = 0.2, "经济发展" = 0.5, "社会事业" = 0.3 }',
+                            total={(u, m): sum(F(w, 10) * F(str(v)) for w, v in zip((2, 5, 3), vals))
+                                   for u, ms in SCORES.items() for m, vals in ms.items()})
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert not [i for i in results_of(folder)["issues"] if i["severity"] != "提示"]
+    got = {u["unit"]: u["components"]["班子成员评分"] for u in results_of(folder)["units"]}
+    assert got["一村"] == float(half_up((F("34.2") + F("32.7")) / 2))  # 0.2×19.5 + 0.5×42 + 0.3×26 = 32.7
+
+
+def test_item_points_must_make_100_and_exclude_item_weights(tmp_path):
+    ratings_folder(tmp_path, 'item_points = { "党建工作" = 20, "经济发展" = 50, "社会事业" = 20 }')
+    res = kaohe("check", tmp_path)
+    assert res.returncode == 2
+    assert "components[1]（班子成员评分）：item_points：各项分值之和为 90，应为 100" in res.stderr
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(cfg.read_text("utf-8").replace('"社会事业" = 20 }', '"社会事业" = 30 }\nitem_weights = { "党建工作" = 1 }'),
+                   "utf-8")
+    res = kaohe("check", tmp_path)
+    assert res.returncode == 2 and "item_points 与 item_weights 不能同时写" in res.stderr

@@ -327,10 +327,17 @@ def write_adjustments(folder: Path) -> Path:
     return path
 
 
+def write_veto_register(folder: Path) -> Path:
+    """No veto this year: the office files its register with the header only (see xlsx_kit)."""
+    path = folder / "input" / "区考核办" / f"{YEAR}年度区直部门一票否决事项登记表.xlsx"
+    return xlsx_kit.write_empty_veto_register(new_workbook("一票否决"), path,
+                                              f"XX区{YEAR}年度区直部门目标管理考核一票否决事项登记表", FIXED_TIME)
+
+
 def generate(folder: Path = HERE) -> list[Path]:
     folder = Path(folder)
     return [write_office(folder), write_stats(folder), *write_self_evaluations(folder), write_survey(folder),
-            write_adjustments(folder)]
+            write_adjustments(folder), write_veto_register(folder)]
 
 
 if __name__ == "__main__":

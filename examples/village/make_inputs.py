@@ -306,9 +306,16 @@ def write_survey(folder: Path) -> Path:
     return path
 
 
+def write_veto_register(folder: Path) -> Path:
+    """No veto this year: the office files its register with the header only (see xlsx_kit)."""
+    path = folder / "input" / "镇考核办" / f"{YEAR}年度村级一票否决事项登记表.xlsx"
+    return xlsx_kit.write_empty_veto_register(new_workbook("一票否决"), path,
+                                              f"XX镇{YEAR}年度村级目标管理考核一票否决事项登记表", FIXED_TIME)
+
+
 def generate(folder: Path = HERE) -> list[Path]:
     folder = Path(folder)
-    return [*write_exam(folder), write_leadership(folder), write_survey(folder)]
+    return [*write_exam(folder), write_leadership(folder), write_survey(folder), write_veto_register(folder)]
 
 
 if __name__ == "__main__":

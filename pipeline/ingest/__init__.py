@@ -16,7 +16,9 @@ from ..issues import Issue
 from ..numbers import control_chars
 from ..scheme import Scheme
 from .formulas import evaluate
-from .layout import Table, data_rows, locate_table, suggest
+from ..units import UnitResolver
+from .layout import TEXT_ROLES, Table, data_rows, locate_table, suggest, total_rows
+from .readmap import KIND_LABELS, ROLE_LABELS, ColumnReading, SheetReading, role_label
 from .reader import ReadError, Sheet, cell_name, read_workbook
 from .scorecard import ScoreCard, locate_scorecard
 from .templated import match_template
@@ -57,6 +59,31 @@ class Row:
     fields: dict[str, RawCell]
     component: str = ""  # ratings rows: the component they rate ("" when the sheet does not say)
     title: str = ""  # the text above the table (title, 填报单位 lines): context such as a survey round
+    headers: dict[str, str] = field(default_factory=dict)  # role -> the column's header text as written
+    context: dict[str, str] = field(default_factory=dict)  # role -> value the sheet gives for all rows (a kind, a round)
+
+
+@dataclass
+class TotalRow:
+    """A 合计 / 小计 line of a return, with the unit rows it sums: checked against them in normalize."""
+
+    kind: str
+    label: RawCell
+    fields: dict[str, RawCell]  # role -> the total's cell
+    parts: list[Row]  # the unit rows above it that it covers
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A mapped column's header as written, where it is: what it says (e.g. 党建工作（20分）) is checked against
+    the scheme."""
+
+    file: str
+    sheet: str
+    cell: str
+    kind: str
+    role: str
+    text: str
 
 
 @dataclass
@@ -64,6 +91,7 @@ class InputFile:
     path: str  # relative to input/
     sha256: str
     kinds: list[str] = field(default_factory=list)
+    mtime: float = 0.0  # modification time (seconds since the epoch): which of two resubmitted returns is newer
 
 
 @dataclass
@@ -71,6 +99,9 @@ class IngestResult:
     files: list[InputFile] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    readings: list[SheetReading] = field(default_factory=list)  # how each file › sheet was read (the reading map)
+    totals: list[TotalRow] = field(default_factory=list)  # 合计 / 小计 lines, to check against their parts
+    headers: list[HeaderCell] = field(default_factory=list)  # every mapped column's header
 
 
 def discover(input_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -123,15 +154,66 @@ def text_issues(cell: RawCell) -> list[Issue]:
     return out
 
 
-def extract(sheet: Sheet, table: Table, rel: str) -> tuple[list[Row], list[Issue]]:
+def _merge_origin(sheet: Sheet, r: int, c: int) -> tuple[int, int]:
+    """The top-left cell of the merged range holding (r, c), or (r, c) itself."""
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= r <= r1 and c0 <= c <= c1:
+            return r0, c0
+    return r, c
+
+
+def extract(sheet: Sheet, table: Table, rel: str, view: Sheet | None = None,
+            totals: list[TotalRow] | None = None) -> tuple[list[Row], list[Issue]]:
+    """The table's data rows as Rows of RawCells at their real positions in `sheet`.
+
+    `view` is the sheet the table was located in (the transposed sheet when the units run across the top). A text
+    cell merged down several rows (a survey's category over its questions) is read in each of them; numbers never
+    are (a merged number would be counted twice).
+    """
+    view = view or sheet
+    swap = table.transposed
+
+    def raw(r: int, c: int) -> RawCell:
+        return _raw(sheet, rel, c, r) if swap else _raw(sheet, rel, r, c)
+
     rows, issues = [], []
-    for r, _ in data_rows(sheet, table):
-        fields = {role: _raw(sheet, rel, r, c) for c, role in table.columns.items()}
-        unit = _raw(sheet, rel, r, table.unit_col)
+    headers = {role: table.headers.get(c, "") for c, role in table.columns.items()}
+    for r, _ in data_rows(view, table):
+        fields = {}
+        for c, role in table.columns.items():
+            cell = raw(r, c)
+            if cell.value is None and role in TEXT_ROLES:
+                cell = raw(*_merge_origin(view, r, c))
+            fields[role] = cell
+        unit = raw(r, table.unit_col)
+        if unit.value is None:
+            unit = raw(*_merge_origin(view, r, table.unit_col))
         for cell in (unit, *fields.values()):
             issues.extend(text_issues(cell))
-        rows.append(Row(table.kind, unit, fields, table.component, table.title))
+        rows.append(Row(table.kind, unit, fields, table.component, table.title, headers, dict(table.context)))
+    if totals is not None:
+        totals.extend(totals_of(view, table, rows, raw))
     return rows, issues
+
+
+def totals_of(view: Sheet, table: Table, rows: list[Row], raw) -> list[TotalRow]:
+    """The table's 合计 lines (all unit rows above) and 小计 lines (the unit rows since the last 小计 or section
+    heading), each with its cells by role."""
+    if table.kind not in ("indicators", "survey"):
+        return []
+    position = (lambda row: row.unit.col) if table.transposed else (lambda row: row.unit.row)
+    out, group_start = [], 0
+    for r, what, _ in total_rows(view, table):
+        if what == "section":
+            group_start = r
+            continue
+        parts = [row for row in rows if position(row) < r and (what == "total" or position(row) > group_start)]
+        if what == "subtotal":
+            group_start = r
+        if parts:
+            out.append(TotalRow(table.kind, raw(r, table.unit_col), {role: raw(r, c) for c, role in table.columns.items()},
+                                parts))
+    return out
 
 
 def scorecard_rows(card: ScoreCard, sheet: Sheet, rel: str) -> list[Row]:
@@ -139,6 +221,34 @@ def scorecard_rows(card: ScoreCard, sheet: Sheet, rel: str) -> list[Row]:
     r0, c0 = card.unit_cell
     unit = RawCell(rel, sheet.name, r0, c0, card.unit_text)
     return [Row("indicators", unit, {ind_id: _raw(sheet, rel, r, c)}) for ind_id, (r, c) in card.scores]
+
+
+def _describe(reading: SheetReading, table: Table, at, labels: dict[str, str], rows: int) -> None:
+    """Fill the reading map entry of a sheet that was taken."""
+    first, last = table.header_rows
+    reading.kind = KIND_LABELS.get(table.kind, table.kind)
+    reading.evidence = reading.evidence or table.evidence
+    reading.axis, reading.units, reading.rows = table.axis, table.units_found, rows
+    if not table.transposed:
+        reading.header = f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
+    else:
+        reading.header = "列 " + (at(first, 1).rstrip("0123456789") if first == last else
+                                 f"{at(first, 1).rstrip('0123456789')}–{at(last, 1).rstrip('0123456789')}")
+    reading.context = "；".join(f"{ROLE_LABELS.get(k, k)}：{v}" for k, v in table.context.items())
+    cols = {**{c: r for c, r in table.columns.items()}, **{c: "" for c in table.unknown_columns},
+            **{c: "" for c in table.ambiguous}, **{c: "" for c in table.duplicate_columns}}
+    for col in sorted(cols):
+        role = cols[col]
+        if col in table.ambiguous:
+            how = "表头可对应多个指标，未采用"
+        elif col in table.duplicate_columns:
+            how = f"与 {at(first, table.duplicate_columns[col])} 重复，未采用"
+        elif not role:
+            how = "未识别，已忽略"
+        else:
+            how = table.confidence.get(col, "填报模板的隐藏信息")
+        reading.columns.append(ColumnReading(at(first, col), table.headers.get(col, ""),
+                                             role_label(role, labels) if role else "", how))
 
 
 def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None = None) -> IngestResult:
@@ -151,6 +261,8 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
         result.issues.append(Issue("ignored-file", file=str(path.relative_to(input_dir))))
     seen_hashes: dict[str, str] = {}
     indicator_names = [i.name for i in scheme.measures]
+    labels = {i.id: i.label for i in scheme.measures}
+    units = UnitResolver(scheme)
     for path in paths:
         rel = str(path.relative_to(input_dir))
         if progress:
@@ -160,7 +272,7 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
             result.issues.append(Issue("duplicate-file", file=rel, params={"other": seen_hashes[digest]}))
             continue
         seen_hashes[digest] = rel
-        info = InputFile(rel, digest)
+        info = InputFile(rel, digest, mtime=path.stat().st_mtime)
         result.files.append(info)
         try:
             sheets = read_workbook(path)
@@ -170,35 +282,66 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
         template = match_template(sheets, scheme, rel)  # a generated template maps its cells exactly
         result.issues.extend(template.issues)
         for sheet in sheets:
+            reading = SheetReading(rel, sheet.name)
+            result.readings.append(reading)
             if sheet.name in template.skip:
+                reading.reason = "填报模板的说明页"
                 continue
-            table = template.tables.get(sheet.name) or locate_table(sheet, scheme)
-            card = locate_scorecard(sheet, scheme) if table is None else None
+            table, view, located = template.tables.get(sheet.name), sheet, None
+            if table is not None:
+                reading.evidence = "填报模板的隐藏信息"
+            else:
+                located = locate_table(sheet, scheme, rel, units)
+                table = located.table
+                if table is not None and table.transposed:
+                    view = sheet.transposed()
+            card = locate_scorecard(sheet, scheme) if table is None and not located.ignored else None
             if card is not None:
                 info.kinds.append("scorecard")
                 result.rows.extend(scorecard_rows(card, sheet, rel))
+                reading.kind, reading.rows = KIND_LABELS["scorecard"], len(card.scores)
+                reading.context = f"被考核单位：{card.unit_text}"
                 for text, (r, c) in card.unknown:
                     result.issues.append(Issue("unknown-item", file=rel, sheet=sheet.name, cell=cell_name(r, c),
                                                params={"name": text, "hint": suggest(text.split("/")[-1], indicator_names)}))
                 continue
             if table is None:
-                if sheet.cells:
+                reading.reason, reading.units = located.reason, located.units
+                if located.other_year is not None:
+                    result.issues.append(Issue("other-year-sheet", file=rel, sheet=sheet.name,
+                                               params={"year": located.other_year, "this": scheme.assessment.year}))
+                elif located.units:
+                    result.issues.append(Issue("unused-sheet", file=rel, sheet=sheet.name,
+                                               params={"units": located.units, "reason": located.reason}))
+                elif sheet.cells:
                     code = "unrecognised-file" if len(sheets) == 1 else "unrecognised-sheet"
                     result.issues.append(Issue(code, file=rel, sheet=sheet.name))
                 continue
             info.kinds.append(table.kind)
+
+            def at(r: int, c: int) -> str:
+                return cell_name(c, r) if table.transposed else cell_name(r, c)
+
+            header_row = table.header_rows[0]
             for col, text in table.unknown_columns.items():
                 result.issues.append(
-                    Issue("unknown-column", file=rel, sheet=sheet.name, cell=cell_name(table.header_rows[0], col),
+                    Issue("unknown-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
                           params={"name": text, "hint": suggest(text.split("/")[0], indicator_names)})
                 )
-            header_row = table.header_rows[0]
             for col, other in table.duplicate_columns.items():
                 result.issues.append(
-                    Issue("duplicate-column", file=rel, sheet=sheet.name, cell=cell_name(header_row, col),
-                          params={"other": cell_name(header_row, other)})
+                    Issue("duplicate-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
+                          params={"other": at(header_row, other)})
                 )
-            rows, issues = extract(sheet, table, rel)
+            for col, ids in table.ambiguous.items():
+                result.issues.append(
+                    Issue("ambiguous-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
+                          params={"name": table.headers.get(col, ""), "candidates": "、".join(labels[i] for i in ids)})
+                )
+            result.headers.extend(HeaderCell(rel, sheet.name, at(header_row, c), table.kind, role, table.headers.get(c, ""))
+                                  for c, role in sorted(table.columns.items()))
+            rows, issues = extract(sheet, table, rel, view, result.totals)
             result.rows.extend(rows)
             result.issues.extend(issues)
+            _describe(reading, table, at, labels, len(rows))
     return result

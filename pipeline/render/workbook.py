@@ -738,12 +738,36 @@ def open_workbook(results: dict, path: pathlib.Path, title_suffix: str) -> tuple
     return wb, precision
 
 
-def write_issues_workbook(assessment: dict, issues: list[dict], path: pathlib.Path) -> None:
-    """数据问题.xlsx: the 数据问题 sheet alone, for `kaohe check` and for runs refused over data errors."""
+def write_issues_workbook(assessment: dict, issues: list[dict], path: pathlib.Path, readings: list | None = None) -> None:
+    """数据问题.xlsx for `kaohe check` and for runs refused over data errors: the 数据问题 sheet, and the reading
+    map (读取情况: how each file › sheet was read, each column's role and how sure) when given."""
     results = {"assessment": assessment, "issues": issues}
     wb, precision = open_workbook(results, path, "数据问题清单")
-    _sheet_issues(wb, _Styles(wb, precision), results)
+    st = _Styles(wb, precision)
+    _sheet_issues(wb, st, results)
+    if readings is not None:
+        _sheet_readings(wb, st, readings)
     wb.close()
+
+
+def _sheet_readings(wb, st: _Styles, readings: list) -> None:
+    """读取情况: one row per sheet examined, then one row per column of a sheet taken."""
+    sheet = _new_sheet(wb, st, "读取情况")
+    columns = [_Col("文件", cap=40), _Col("工作表", cap=16), _Col("读作", cap=14), _Col("依据", "wrap", cap=24),
+               _Col("单位位置", cap=18), _Col("表头", cap=12), _Col("单元格", "center", cap=8),
+               _Col("列标题", "wrap", cap=30), _Col("读作（列）", "wrap", cap=30), _Col("说明", "wrap", cap=50)]
+    rows, red = [], []
+    for r in readings:
+        where = f"{r.axis}（{r.units} 个单位）" if r.axis else ""
+        rows.append([r.file, r.sheet, r.kind or "未采用", r.evidence, where, r.header, "", "", r.context,
+                     r.reason or f"读取 {r.rows} 行"])
+        red.append(not r.taken and r.units > 0)
+        for c in r.columns:
+            rows.append([r.file, r.sheet, "", "", "", "", c.cell, c.header, c.role, c.how])
+            red.append(not c.role)
+    first, end = _write_table(sheet, 0, columns, rows, red=red, empty_text="input/ 中没有可读取的报表")
+    sheet.ws.freeze_panes(first, 0)
+    sheet.widths.apply(sheet.ws)
 
 
 def write_summary_workbook(results: dict, path: pathlib.Path) -> None:
