@@ -8,6 +8,7 @@ also go through the real CLI to check that no traceback reaches the user.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from pipeline.render.workbook import write_summary_workbook
 from pipeline.scheme import load_scheme
 from pipeline.score import score
 
+# The suite runs a derandomized slice (the whole suite must stay well under 5 minutes on 2 cores); a longer
+# campaign: KAOHE_FUZZ_EXAMPLES=10000 python -m pytest tests/test_fuzz.py -p no:xdist
+EXAMPLES = int(os.environ.get("KAOHE_FUZZ_EXAMPLES", "300"))
 RETURNS = sorted(p.relative_to(ROOT / "input") for p in (ROOT / "input").rglob("*.xlsx"))
 SCHEME = load_scheme(ROOT)
 VALUES = st.one_of(
@@ -95,7 +99,7 @@ def _run_in_process(folder: Path, which: Path) -> None:
         assert issue.text()
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(
     which=st.sampled_from(RETURNS),

@@ -505,11 +505,12 @@ def data_rows(sheet: Sheet, table: Table):
 def total_rows(sheet: Sheet, table: Table):
     """Yield (row, "total" | "subtotal", label) for the 合计 and 小计 lines among the unit rows, and
     (row, "section", label) for the section headings that start a group a 小计 sums (一、平原乡镇 / 其中：山区乡镇)."""
-    for r in range(table.header_rows[1] + 1, (table.last_row or sheet.max_row) + 1):
+    rows = {r for r, c in sheet.cells if c == table.unit_col and r > table.header_rows[1]}
+    for r in sorted(x for x in rows if table.last_row is None or x <= table.last_row):
         v = sheet.value(r, table.unit_col)
-        if v is None:
-            continue
         text = normalize_text(v)
+        if not text or not ("计" in text or "全" in text or SECTION_ROW.match(text)):
+            continue  # a unit's name (the common case): no pattern to try
         if GRAND_TOTAL.match(text):
             yield r, "total", str(v).strip()
         elif SUBTOTAL.match(text):

@@ -117,6 +117,9 @@ def format_note(value) -> tuple[str, bool] | None:
     return getattr(value, "format_note", None) if isinstance(value, (FlaggedFloat, FlaggedInt)) else None
 
 
+PLAIN_FORMATS = ("General", "general", "0", "0.0", "0.00", "@", None, "")  # show a number as it is
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -224,7 +227,7 @@ def _read_openpyxl(path: Path, has_formulas: bool) -> list[Sheet]:
             value = c.value
             if isinstance(value, str) and "_x" in value:
                 value = unescape(value)  # Excel stores control characters as _x0007_; openpyxl leaves them so
-            if _is_number(value):
+            if _is_number(value) and c.number_format not in PLAIN_FORMATS:  # most cells: nothing to interpret
                 value = _apply(sheet, key, reading(c.number_format, value), value)
             sheet.cells[key] = value
         for rng in ws.merged_cells.ranges:
