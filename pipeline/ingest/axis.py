@@ -17,7 +17,8 @@ from ..units import UnitResolver
 from .reader import Sheet
 
 MAX_HEADER_ROWS = 5
-SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[组类片])")
+# a section heading among the units (一、平原乡镇 / （二）山区乡镇 / 第一组 / 其中：…): never a unit, never a header
+SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[组类片]|其中[:：])")
 META_LINE = re.compile(r"^[^:：]{1,20}[:：]")  # 填报单位：… / 单位：万元 / 填报日期：…
 TITLE_END = re.compile(r"(表|报表|统计表|登记表|汇总表|情况|一览表|明细)$")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..numbers import normalize_text
 from ..scheme import Scheme
 from ..units import UnitResolver
-from .axis import Axis, find_axis, header_block
+from .axis import SECTION, Axis, find_axis, header_block
 from .evidence import first_named, kind_by_name, places, sheet_year, teaching
 from .reader import Sheet, cell_name
 
@@ -28,7 +28,6 @@ SKIP_ROW = re.compile(  # in a unit column, section headings (一、经济发展
     rf"^({SKIP_WORDS}|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])|.*(小计|合计|总计)$"  # 平原乡镇小计
 )
 BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
-SECTION_ROW = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|其中[:：])")
 GRAND_TOTAL = re.compile(r"^(合计|总计|全(县|区|市|镇|乡|街道)(合计|总计)?)$")
 SUBTOTAL = re.compile(r".+(小计|合计|总计)$|^小计$")
 
@@ -509,11 +508,11 @@ def total_rows(sheet: Sheet, table: Table):
     for r in sorted(x for x in rows if table.last_row is None or x <= table.last_row):
         v = sheet.value(r, table.unit_col)
         text = normalize_text(v)
-        if not text or not ("计" in text or "全" in text or SECTION_ROW.match(text)):
+        if not text or not ("计" in text or "全" in text or SECTION.match(text)):
             continue  # a unit's name (the common case): no pattern to try
         if GRAND_TOTAL.match(text):
             yield r, "total", str(v).strip()
         elif SUBTOTAL.match(text):
             yield r, "subtotal", str(v).strip()
-        elif SECTION_ROW.match(text):
+        elif SECTION.match(text):
             yield r, "section", str(v).strip()
