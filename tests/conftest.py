@@ -83,3 +83,25 @@ def workbook_cells(path: Path) -> dict:
     return {ws.title: ({c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row
                         if c.value is not None}, sorted(str(r) for r in ws.merged_cells.ranges))
             for ws in wb.worksheets}
+
+
+def with_file_replaced(base, fresh, rel):
+    """`base` (an IngestResult of the bundled example) with file `rel` as `fresh` read it: every part of the result
+    (files, rows, issues, reading map, totals, headers), in the file order of a full ingest.
+
+    Tests that rewrite one return read only that file afresh and reuse one reading of the others.
+    """
+    from pipeline.ingest import IngestResult
+
+    rel = str(rel)
+    order = {f.path: k for k, f in enumerate(base.files)}
+    new = {f.path: f for f in fresh.files}
+    return IngestResult(
+        files=[new.get(f.path, f) for f in base.files if f.path != rel or f.path in new],
+        rows=sorted([r for r in base.rows if r.unit.file != rel] + fresh.rows,
+                    key=lambda r: order.get(r.unit.file, len(order))),  # stable: rows keep their order in a file
+        issues=[i for i in base.issues if i.file != rel] + fresh.issues,
+        readings=[r for r in base.readings if r.file != rel] + fresh.readings,
+        totals=[t for t in base.totals if t.label.file != rel] + fresh.totals,
+        headers=[h for h in base.headers if h.file != rel] + fresh.headers,
+    )

@@ -16,8 +16,8 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, kaohe
-from pipeline.ingest import IngestResult, ingest
+from conftest import ROOT, kaohe, with_file_replaced
+from pipeline.ingest import ingest
 from pipeline.issues import has_errors
 from pipeline.normalize import normalize
 from pipeline.render.workbook import write_summary_workbook
@@ -83,11 +83,7 @@ def _base():
 def _run_in_process(folder: Path, which: Path) -> None:
     base = _base()
     mutated = ingest(folder, SCHEME)  # folder/input holds only the mutated file, at its usual place
-    merged = IngestResult(
-        files=[f for f in base.files if f.path != str(which)] + mutated.files,
-        rows=[r for r in base.rows if r.unit.file != str(which)] + mutated.rows,
-        issues=[i for i in base.issues if i.file != str(which)] + mutated.issues,
-    )
+    merged = with_file_replaced(base, mutated, which)
     data = normalize(SCHEME, merged)
     if not has_errors(data.issues):
         results = score(SCHEME, data)

@@ -20,7 +20,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
-from conftest import ROOT, kaohe
+from conftest import ROOT, kaohe, with_file_replaced
 from pipeline.ingest import IngestResult, ingest
 from pipeline.issues import ERROR, INFO, WARNING
 from pipeline.normalize import normalize
@@ -59,17 +59,8 @@ def _stages(folder, changed=STATS):
     (alone / "input" / changed).parent.mkdir(parents=True)
     shutil.copy2(folder / "input" / changed, alone / "input" / changed)
     fresh, base = ingest(alone, SCHEME), _bundled()
-    order = [f.path for f in base.files]
-    assert str(changed) in order and [f.path for f in fresh.files] == [str(changed)]
-    merged = IngestResult(
-        files=[fresh.files[0] if f.path == str(changed) else f for f in base.files],
-        rows=sorted([r for r in base.rows if r.unit.file != str(changed)] + fresh.rows,
-                    key=lambda r: order.index(r.unit.file)),  # stable: rows keep their order within a file
-        issues=[i for i in base.issues if i.file != str(changed)] + fresh.issues,
-        readings=[r for r in base.readings if r.file != str(changed)] + fresh.readings,
-        totals=[t for t in base.totals if t.label.file != str(changed)] + fresh.totals,
-        headers=[h for h in base.headers if h.file != str(changed)] + fresh.headers,
-    )
+    assert str(changed) in [f.path for f in base.files] and [f.path for f in fresh.files] == [str(changed)]
+    merged = with_file_replaced(base, fresh, changed)
     return normalize(SCHEME, merged)
 
 
