@@ -18,6 +18,31 @@ from ..numbers import CONTEXT, to_decimal
 MAX_FORMULA = 2000  # characters
 MAX_RANGE = 10_000  # cells in one range
 MAX_DEPTH = 50  # nested references to other formula cells
+MAX_STEPS = 1_000_000  # tokens read plus range cells visited, for all formulas of one workbook
+
+
+class FormulaBudget:
+    """The evaluation work left for one workbook (MAX_STEPS): once spent, every further formula is "cannot
+    tell", so a file of formulas built to multiply the work (each referencing the next twice, or summing huge
+    ranges many times over) costs a bounded time, whatever it holds."""
+
+    def __init__(self, steps: int = MAX_STEPS):
+        self.steps = steps
+
+    def spend(self, n: int = 1) -> None:
+        self.steps -= n
+        if self.steps < 0:
+            raise _CannotTell
+
+
+class Formulas(dict):
+    """A sheet's formula texts ((row, col) -> "=…"), carrying the workbook's evaluation budget and this sheet's
+    memo of values already computed: a cell referenced by many formulas is evaluated once."""
+
+    def __init__(self, budget: FormulaBudget | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.budget = budget or FormulaBudget()
+        self.memo: dict[tuple[int, int], Decimal | None] = {}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)|(?P<ref>\$?[A-Z]{1,3}\$?\d+)(?![\w(])"
@@ -57,14 +82,20 @@ def _tokens(formula: str) -> list[tuple[str, str]]:
     return out
 
 
+class _TooDeep(_CannotTell):
+    """Nesting beyond MAX_DEPTH: depends on where evaluation started, so it is not remembered as the cell's value."""
+
+
 class _Evaluator:
-    def __init__(self, cells: dict, formulas: dict, depth: int, seen: frozenset):
+    def __init__(self, cells: dict, formulas: dict, depth: int, seen: frozenset, budget: FormulaBudget, memo: dict):
         self.cells, self.formulas, self.depth, self.seen = cells, formulas, depth, seen
+        self.budget, self.memo = budget, memo
         self.toks: list[tuple[str, str]] = []
         self.i = 0
 
     def run(self, formula: str) -> Decimal:
         self.toks, self.i = _tokens(formula), 0
+        self.budget.spend(len(self.toks) + 1)
         value = self.expr()
         if self.i != len(self.toks):
             raise _CannotTell
@@ -170,6 +201,7 @@ class _Evaluator:
         (r0, r1), (c0, c1) = sorted((a[0], b[0])), sorted((a[1], b[1]))
         if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_RANGE:
             raise _CannotTell
+        self.budget.spend((r1 - r0 + 1) * (c1 - c0 + 1))
         out = []
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
@@ -179,10 +211,25 @@ class _Evaluator:
 
     def value_at(self, key: tuple[int, int]) -> Decimal:
         if key in self.formulas:  # another formula: recompute it too (its cache may be a placeholder as well)
-            if key in self.seen or self.depth >= MAX_DEPTH:
-                raise _CannotTell  # circular reference or absurd nesting
-            sub = _Evaluator(self.cells, self.formulas, self.depth + 1, self.seen | {key})
-            return sub.run(self.formulas[key])
+            if key in self.memo:
+                if self.memo[key] is None:
+                    raise _CannotTell
+                return self.memo[key]
+            if key in self.seen:
+                raise _CannotTell  # circular reference (every cell on the cycle: remembered by the caller)
+            if self.depth >= MAX_DEPTH:
+                raise _TooDeep  # absurd nesting
+            sub = _Evaluator(self.cells, self.formulas, self.depth + 1, self.seen | {key}, self.budget, self.memo)
+            try:
+                value = sub.run(self.formulas[key])
+            except _TooDeep:
+                raise
+            except (_CannotTell, InvalidOperation, OverflowError, ZeroDivisionError, ValueError):
+                if self.budget.steps >= 0:  # out of budget says nothing about the cell itself
+                    self.memo[key] = None
+                raise
+            self.memo[key] = value
+            return value
         value = self.cells.get(key)
         if value is None:
             return Decimal(0)  # an empty cell counts as 0 in arithmetic
@@ -192,11 +239,23 @@ class _Evaluator:
 
 
 def evaluate(formula: str, cells: dict, formulas: dict, at: tuple[int, int] | None = None) -> Decimal | None:
-    """The formula's value computed from the sheet's cells ((row, col) -> value), or None when we cannot tell."""
+    """The formula's value computed from the sheet's cells ((row, col) -> value), or None when we cannot tell.
+
+    `formulas` is the sheet's Formulas (the reader's): its budget bounds the work of the whole workbook and its
+    memo makes each formula cell evaluated once, so a chain where each cell references the next twice is linear.
+    A plain dict gets a fresh budget and memo for this call."""
     if not formula or len(formula) > MAX_FORMULA:
         return None
+    budget = getattr(formulas, "budget", None) or FormulaBudget()
+    memo = getattr(formulas, "memo", None)
+    memo = {} if memo is None else memo
+    if at is not None and at in memo and formulas.get(at) == formula:
+        return memo[at]
     try:
         with localcontext(CONTEXT):
-            return _Evaluator(cells, formulas, 0, frozenset({at} if at else ())).run(formula)
+            value = _Evaluator(cells, formulas, 0, frozenset({at} if at else ()), budget, memo).run(formula)
     except (_CannotTell, InvalidOperation, OverflowError, ZeroDivisionError, RecursionError, ValueError):
         return None
+    if at is not None and formulas.get(at) == formula:
+        memo[at] = value
+    return value

@@ -340,14 +340,38 @@ NUMERIC_TYPES = {"float", "percentage", "currency"}
 # Cells with a value in one .ods, repeats counted: far beyond any return, so this many means a generated or hostile
 # file (a tiny file can repeat one cell millions of times, which calamine would expand); the file is refused.
 MAX_ODS_CELLS = 2_000_000
+# The used range of one table (rows × columns from the first to the last cell with a value): calamine materialises
+# it whole (two cells 10,000 rows and 9,000 columns apart take 5.5 GB), so it is checked before calamine opens it.
+MAX_ODS_GRID = 4_000_000
+MAX_REPEAT = 1 << 31  # a repeat count beyond any grid (LibreOffice writes 1048576 or 16384 for trailing blanks)
 
 
 class OdsTooLarge(Exception):
     """More cells with a value than MAX_ODS_CELLS (args[0]: the count reached)."""
 
 
+class OdsGridTooLarge(Exception):
+    """A table's used range beyond MAX_ODS_GRID: args (table name, rows, columns)."""
+
+
+class OdsMalformed(Exception):
+    """Something LibreOffice would not read as written: args (table name, 1-based row, col or None, what)."""
+
+
+_ODS_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
 def _repeat(el, attr: str) -> int:
-    return max(1, int(el.get(_q(attr), "1")))
+    return _repeat_q(el, _q(attr))
+
+
+def _repeat_q(el, qname: str) -> int:
+    text = el.get(qname)
+    if text is None:
+        return 1
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_REPEAT:
+        raise OdsMalformed("", 0, None, f"重复次数“{text[:20]}”无效")
+    return max(1, int(text))
 
 
 _ODS_CONDITION = re.compile(r"^value\(\)\s*(<=|>=|!=|<>|<|>|=)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$")
@@ -439,6 +463,13 @@ class _OdsStyles:
         return Reading(percent_scale=1) if kind == "percentage" else None
 
 
+def _fast_iterparse(fh):
+    """The C parser, for a package already streamed and found free of any DTD (`parts.stream_all`)."""
+    from xml.etree.ElementTree import iterparse
+
+    return iterparse(fh, events=("start", "end"))
+
+
 def _iterparse(fh):
     """defusedxml's streaming parser: no DTD, no entities (XML bombs), no external references."""
     from defusedxml.ElementTree import iterparse
@@ -446,8 +477,15 @@ def _iterparse(fh):
     return iterparse(fh, events=("start", "end"), forbid_dtd=True)
 
 
-def ods_readings(zf: zipfile.ZipFile, merges: dict[str, list[tuple[int, int, int, int]]] | None = None
-                 ) -> dict[str, dict[tuple[int, int], Reading]]:
+_A = {name: _q(name) for name in ("table:name", "table:number-columns-repeated", "table:default-cell-style-name",
+                                  "table:number-rows-repeated", "table:number-rows-spanned",
+                                  "table:number-columns-spanned", "office:value-type", "office:value",
+                                  "table:style-name")}
+BODY = _q("office:body")
+
+
+def ods_readings(zf: zipfile.ZipFile, merges: dict[str, list[tuple[int, int, int, int]]] | None = None,
+                 dtd_checked: bool = False) -> dict[str, dict[tuple[int, int], Reading]]:
     """The percentage and display-scaled cells of an .ods, by table name, 1-based (row, col) as calamine counts.
 
     `merges`, when given, receives each table's merged ranges (table:number-rows-spanned / -columns-spanned) as
@@ -455,27 +493,41 @@ def ods_readings(zf: zipfile.ZipFile, merges: dict[str, list[tuple[int, int, int
     otherwise name only the first of them.
 
     Streams content.xml: repeated rows and cells advance the position without being expanded, and every element
-    is dropped once read, so a tiny file that repeats one cell millions of times costs no memory.
+    is dropped once read, so a tiny file that repeats one cell millions of times costs no memory. Cells with a
+    value are counted (MAX_ODS_CELLS) and the used range they span is bounded (MAX_ODS_GRID) as they stream.
+    `dtd_checked`: the caller streamed the package and found no DTD in it (`parts.stream_all`), so the fast C
+    parser may read it; otherwise defusedxml's parser refuses entities itself.
     """
+    parse = _fast_iterparse if dtd_checked else _iterparse
     styles = _OdsStyles()
     names = set(zf.namelist())
     if "styles.xml" in names:
         with zf.open("styles.xml") as fh:
-            for event, el in _iterparse(fh):
+            for event, el in parse(fh):
                 styles.event(event, el)
                 if event == "end":
                     el.clear()
     out: dict[str, dict[tuple[int, int], Reading]] = {}
     found: dict[tuple[int, int], Reading] = {}
     row = col = row_repeat = total = 0
+    name = ""
+    r0 = r1 = c0 = c1 = 0  # the table's used range so far (1-based; r0 == 0: none yet)
     columns: list[tuple[int, str]] = []  # (first column after this run, default cell style) in order
     row_style = None
     spans = None
     stack = []
+    in_body = False
+    a_name, a_cols, a_default, a_rows = _A["table:name"], _A["table:number-columns-repeated"], \
+        _A["table:default-cell-style-name"], _A["table:number-rows-repeated"]
+    a_down, a_across, a_type, a_value, a_style = _A["table:number-rows-spanned"], \
+        _A["table:number-columns-spanned"], _A["office:value-type"], _A["office:value"], _A["table:style-name"]
+    readings: dict[tuple[str | None, str], Reading | None] = {}  # value-independent readings by (style, type)
     with zf.open("content.xml") as fh:
-        for event, el in _iterparse(fh):
+        for event, el in parse(fh):
             tag = el.tag
-            styles.event(event, el)
+            if not in_body:
+                styles.event(event, el)  # automatic styles come before office:body
+                in_body = event == "start" and tag == BODY
             if event == "end":
                 stack.pop()
                 el.clear()
@@ -485,35 +537,54 @@ def ods_readings(zf: zipfile.ZipFile, merges: dict[str, list[tuple[int, int, int
                     row += row_repeat
                 continue
             stack.append(el)
-            if tag == TABLE:
-                name = el.get(_q("table:name"), "")
-                found, row, columns = out.setdefault(name, {}), 0, []
-                spans = merges.setdefault(name, []) if merges is not None else None
-            elif tag == COLUMN:
-                end = (columns[-1][0] if columns else 0) + _repeat(el, "table:number-columns-repeated")
-                columns.append((end, el.get(_q("table:default-cell-style-name"), "")))
-            elif tag == ROW:
-                row_repeat, col = _repeat(el, "table:number-rows-repeated"), 0
-                row_style = el.get(_q("table:default-cell-style-name"))
-            elif tag in (CELL, COVERED):
-                repeat = _repeat(el, "table:number-columns-repeated")
+            if tag == CELL or tag == COVERED:
+                repeat = _repeat_q(el, a_cols)
                 if spans is not None and tag == CELL:
-                    down, across = _repeat(el, "table:number-rows-spanned"), _repeat(el, "table:number-columns-spanned")
+                    down, across = _repeat_q(el, a_down), _repeat_q(el, a_across)
                     if down > 1 or across > 1:
                         spans.append((row + 1, col + 1, row + down, col + across))
-                kind, value = el.get(_q("office:value-type")), el.get(_q("office:value"))
+                kind = el.get(a_type)
                 if kind is not None:
                     total += repeat * row_repeat
                     if total > MAX_ODS_CELLS:
                         raise OdsTooLarge(total)
-                if kind in NUMERIC_TYPES and value is not None:
-                    style = el.get(_q("table:style-name")) or row_style or _column_style(columns, col)
-                    r = styles.reading(style, kind, float(value))
-                    if r is not None:
-                        for rr in range(row + 1, row + row_repeat + 1):
-                            for cc in range(col + 1, col + repeat + 1):
-                                found[(rr, cc)] = r
+                    lo, hi, left, right = row + 1, row + row_repeat, col + 1, col + repeat
+                    if r0 == 0:
+                        r0, r1, c0, c1 = lo, hi, left, right
+                    elif lo < r0 or hi > r1 or left < c0 or right > c1:
+                        r0, r1, c0, c1 = min(r0, lo), max(r1, hi), min(c0, left), max(c1, right)
+                    else:
+                        lo = 0  # inside the range already: nothing to check
+                    if lo and (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_ODS_GRID:
+                        raise OdsGridTooLarge(name, r1 - r0 + 1, c1 - c0 + 1)
+                    value = el.get(a_value)
+                    if kind in NUMERIC_TYPES and value is not None:
+                        number = float(value) if _ODS_NUMBER.fullmatch(value) else math.nan
+                        if not math.isfinite(number) or (number == 0 and re.search(r"[1-9]", re.split(r"[eE]", value)[0])):
+                            raise OdsMalformed(name, row + 1, col + 1, f"存储的数值“{value[:40]}”不是有效数字")
+                        style = el.get(a_style) or row_style or _column_style(columns, col)
+                        key = (style, kind)
+                        if key in readings:
+                            r = readings[key]
+                        else:
+                            r = styles.reading(style, kind, number)
+                            if not styles.mapped:  # no conditional map: the same for every value
+                                readings[key] = r
+                        if r is not None:
+                            for rr in range(row + 1, row + row_repeat + 1):
+                                for cc in range(col + 1, col + repeat + 1):
+                                    found[(rr, cc)] = r
                 col += repeat
+            elif tag == ROW:
+                row_repeat, col = _repeat_q(el, a_rows), 0
+                row_style = el.get(a_default)
+            elif tag == TABLE:
+                name = el.get(a_name, "")
+                found, row, columns, (r0, r1, c0, c1) = out.setdefault(name, {}), 0, [], (0, 0, 0, 0)
+                spans = merges.setdefault(name, []) if merges is not None else None
+            elif tag == COLUMN:
+                end = (columns[-1][0] if columns else 0) + _repeat_q(el, a_cols)
+                columns.append((end, el.get(a_default, "")))
     return out
 
 
