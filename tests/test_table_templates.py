@@ -265,3 +265,22 @@ def test_table_template_entries_are_checked(example, entry, words):
     cfg.write_text(text[:text.index("[[table_templates]]")] + "[[table_templates]]\n" + entry + "\n", "utf-8")
     res = kaohe("check", example)
     assert res.returncode == 2 and words in res.stderr and "table_templates" in res.stderr
+
+
+def test_a_template_with_an_image_fills_again_in_the_same_process(tmp_path, results):
+    """The parsed template is cached per file version; its seal image must survive being saved: the second fill
+    (the next per-unit table, or the next run of a long-lived process) carries the same image bytes."""
+    import zipfile
+
+    from pipeline.render.fill_names import template_names
+
+    with zipfile.ZipFile(SUMMARY_TPL) as zf:
+        original = [zf.read(n) for n in sorted(n for n in zf.namelist() if n.startswith("xl/media/"))]
+    assert original, "the bundled summary template carries a seal image"
+    images = []
+    for i in range(2):
+        out = tmp_path / f"{i}.xlsx"
+        fill_template(SUMMARY_TPL, template_names(results), out)
+        with zipfile.ZipFile(out) as zf:
+            images.append([zf.read(n) for n in sorted(n for n in zf.namelist() if n.startswith("xl/media/"))])
+    assert images[0] == images[1] and len(images[0]) == len(original)

@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import sandbox
+
 __all__ = [
     "ReportTemplateError",
     "report_context",
@@ -653,12 +655,7 @@ def _suggestions(cat_rows, weak, vetoed_units, dist, rows, stats, issues, progre
 
 
 def _display(path: Path) -> str:
-    p = Path(path)
-    try:
-        rel = p.resolve().relative_to(Path.cwd().resolve())
-        return rel.as_posix()
-    except (ValueError, OSError):
-        return p.as_posix()
+    return sandbox.display(path)  # relative to the working folder; a link is shown as itself, not its target
 
 
 def _error_kind(exc: BaseException) -> str:
@@ -669,6 +666,10 @@ def _error_kind(exc: BaseException) -> str:
         return "语法错误"
     if isinstance(exc, jx.UndefinedError):
         return "变量错误"
+    if isinstance(exc, sandbox.LimitExceeded):
+        return "超出模板资源限制"
+    if isinstance(exc, sandbox.TemplateRefused):
+        return "引用了不允许读取的文件"
     if isinstance(exc, SecurityError):
         return "模板中不允许的操作"
     if isinstance(exc, jx.TemplateNotFound):
@@ -709,11 +710,8 @@ def _exc_text(exc: BaseException) -> str:
 
 
 def _html_env(template_dir: Path):
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(loader=FileSystemLoader(str(template_dir)), autoescape=True,
-                                undefined=StrictUndefined, keep_trailing_newline=True)
+    # files only from template_dir, loops/size/time/recursion bounded (pipeline/render/sandbox.py)
+    return sandbox.report_env(template_dir)
 
 
 def render_html(results: dict, template_dir: Path, path: Path,
@@ -729,6 +727,11 @@ def render_html(results: dict, template_dir: Path, path: Path,
     try:
         template = env.get_template(template_name)
         html = template.render(**context)
+    except sandbox.TemplateRefused as exc:  # a file the loader will not read: name it (and who included it)
+        line = _runtime_lineno(exc, str(tpl_path))
+        main = exc.path is not None and Path(exc.path) == tpl_path
+        by = "" if main else f"（由报告模板 {shown}{f' 第{line}行' if line else ''}引用）"
+        raise ReportTemplateError(f"{exc.message}{by}", template=shown, line=line) from exc
     except TemplateSyntaxError as exc:
         name = _display(Path(exc.filename)) if exc.filename else shown
         raise ReportTemplateError(
@@ -823,25 +826,32 @@ def _docx_error(exc: BaseException, tpl, shown: str) -> ReportTemplateError:
 
 def render_docx(results: dict, template_path: Path, path: Path) -> None:
     """Render the Word template (docxtpl tags) into ``path``."""
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import TemplateError
 
     template_path = Path(template_path)
     shown = _display(template_path)
     context = report_context(results)
-    if not template_path.is_file():
+    if not os.path.lexists(template_path):
         raise ReportTemplateError(f"报告模板 {shown} 不存在", template=shown)
+    try:  # a regular file inside its folder, not a link out of it, a FIFO or a zip bomb (sandbox.py)
+        real = sandbox.confined_file(template_path, template_path.parent, "报告模板")
+        sandbox.check_package(real, "报告模板")
+    except sandbox.TemplateRefused as exc:
+        raise ReportTemplateError(exc.message, template=shown) from exc
+    except TemplateError as exc:  # TemplateNotFound: gone since it was listed
+        raise ReportTemplateError(f"报告模板 {shown} 不存在", template=shown) from exc
     try:
         from docxtpl import DocxTemplate
 
-        tpl = DocxTemplate(str(template_path))
+        tpl = DocxTemplate(str(real))
         tpl.get_docx()  # opens the package: fail early on a file that is not a Word document
     except Exception as exc:  # noqa: BLE001 - any failure to open is a template problem
         raise ReportTemplateError(f"报告模板 {shown} 无法打开（不是有效的Word文档：{_exc_text(exc)}）",
                                   template=shown) from exc
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = sandbox.docx_env()
     try:
-        tpl.render(context, jinja_env=env, autoescape=True)
+        with sandbox.budget():  # one allowance of steps and time for all parts (body, headers, footers…)
+            tpl.render(context, jinja_env=env, autoescape=True)
     except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
         raise _docx_error(exc, tpl, shown) from exc
     path = Path(path)
@@ -1151,14 +1161,20 @@ def render_report(results: dict, template_dir: Path, out_dir: Path) -> list[Path
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    html_dir = template_dir if (template_dir / HTML_TEMPLATE_NAME).is_file() else DEFAULT_TEMPLATE_DIR
+    if template_dir != DEFAULT_TEMPLATE_DIR and os.path.lexists(template_dir):
+        try:  # templates/ itself must not be a link out of the assessment folder
+            sandbox.confined_folder(template_dir, template_dir.parent)
+        except sandbox.TemplateRefused as exc:
+            raise ReportTemplateError(exc.message, template=_display(template_dir)) from exc
+    # any entry named like a template is the office's: a link, FIFO or folder is refused, never silently skipped
+    html_dir = template_dir if os.path.lexists(template_dir / HTML_TEMPLATE_NAME) else DEFAULT_TEMPLATE_DIR
     html_path = out_dir / HTML_OUTPUT_NAME
     render_html(results, html_dir, html_path)
 
     docx_path = out_dir / DOCX_OUTPUT_NAME
     user_docx = template_dir / DOCX_TEMPLATE_NAME
     default_docx = DEFAULT_TEMPLATE_DIR / DOCX_TEMPLATE_NAME
-    if user_docx.is_file():
+    if os.path.lexists(user_docx):
         render_docx(results, user_docx, docx_path)
     elif default_docx.is_file():
         render_docx(results, default_docx, docx_path)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,14 +29,18 @@ from pathlib import Path
 
 import openpyxl
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
+from . import sandbox
+
 MARKER = re.compile(r"^\{%-?\s*tr\s+(for|fill|endfor|endfill)\b\s*(.*?)\s*-?%\}$")
 LOOP = re.compile(r"^([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)\s+in\s+(.+)$")
 WHOLE = re.compile(r"^\{\{(.+)\}\}$", re.S)
+EXCEL_CELL_CHARS = 32_767  # Excel's own limit for the text of one cell
+MAX_TABLE_CELLS = 100_000  # cells one repeated block may make (~5 s of openpyxl work, ~80 MB; a 2,500-unit table)
 
 
 class FillError(Exception):
@@ -52,10 +57,10 @@ class _Block:
     where: str  # the marker cell, for messages
 
 
-def _env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-    env.globals.clear()  # no range(), lipsum()…: a table template needs only its names
-    return env
+def _env():
+    # no other files, no globals (no range(), lipsum()…): a table template needs only its names; loops, sizes,
+    # time and recursion bounded (pipeline/render/sandbox.py)
+    return sandbox.table_env()
 
 
 ENV = _env()
@@ -63,14 +68,26 @@ ENV = _env()
 
 @functools.lru_cache(maxsize=4)
 def _parsed(path: str, mtime_ns: int, size: int):
-    return openpyxl.load_workbook(path, rich_text=False)
+    wb = openpyxl.load_workbook(path, rich_text=False)
+    for ws in wb.worksheets:  # an image's data is read from a stream that openpyxl closes on save: keep the bytes
+        for img in ws._images:
+            ref = img.ref
+            if hasattr(ref, "seek"):
+                ref.seek(0)
+            img.kaohe_bytes = ref.read() if hasattr(ref, "read") else Path(ref).read_bytes()
+    return wb
 
 
 def _load(path: Path):
-    """The parsed template, parsed once per run and file version (fill restores it after use: _Snapshot)."""
+    """The parsed template, parsed once per file version (fill restores it after use: _Snapshot); each use gets
+    fresh streams of its images, so a template with a seal or a logo can be saved any number of times."""
     try:
         stat = path.stat()
-        return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+        wb = _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+        for ws in wb.worksheets:
+            for img in ws._images:
+                img.ref = io.BytesIO(img.kaohe_bytes)
+        return wb
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a file that is not a workbook
         raise FillError(f"表样 {path.name} 无法打开（{type(exc).__name__}），请确认是 .xlsx 文件") from None
 
@@ -97,22 +114,36 @@ class _Filler:
             m = re.search(r"'([^']+)' is undefined", str(exc)) or re.search(r"has no attribute '([^']+)'", str(exc))
             name = m.group(1) if m else str(exc)
             return f"未知名称“{name}”（可用的名称见《方案编写指南》“表样”一节）"
+        if isinstance(exc, sandbox.LimitExceeded):
+            return f"超出表样资源限制：{exc.message}"
+        if isinstance(exc, sandbox.TemplateRefused):
+            return str(exc.message)
         if isinstance(exc, SecurityError):
             return "表达式访问了不允许的内容（已在安全沙箱中拒绝）"
+        if isinstance(exc, RecursionError):
+            return "表达式嵌套或递归过深"
+        if isinstance(exc, MemoryError):
+            return "表达式生成的内容过多，内存不足"
         return f"表达式有误：{getattr(exc, 'message', None) or exc}"
 
     def render(self, ws, row: int, col: int, text: str, ctx: dict):
         """A cell's value: one whole expression keeps its type; anything else is rendered as text."""
         try:
+            sandbox.tick()  # each rendered cell is a step of the file's budget
             whole = WHOLE.match(text.strip())
             if whole and "{{" not in whole.group(1) and "{%" not in text:
                 value = _compiled(whole.group(1).strip(), True)(**ctx)
                 if isinstance(value, StrictUndefined):
                     str(value)  # raises UndefinedError
-                return _cell_value(value)
-            return _compiled(text, False).render(**ctx)
-        except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
+                value = _cell_value(value)
+            else:
+                value = _compiled(text, False).render(**ctx)
+        except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, RecursionError,
+                MemoryError) as exc:
             self.fail(ws, row, col, self.explain(exc))
+        if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+            self.fail(ws, row, col, f"填写的内容有 {len(value):,} 个字符，超过 Excel 单元格的上限（{EXCEL_CELL_CHARS:,}）")
+        return value
 
     # -- blocks --------------------------------------------------------------------------------------
     def blocks(self, ws) -> list[_Block]:
@@ -136,7 +167,19 @@ class _Filler:
                 try:
                     items = self.env.compile_expression(expr, undefined_to_none=False)(**self.context)
                     items = list(items)
-                except (TemplateError, SecurityError, TypeError) as exc:
+                    sandbox.made(items)
+                except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, RecursionError,
+                        MemoryError) as exc:
+                    self.fail(ws, r0, c0, self.explain(exc))
+                # every cell a repeated block will make is a step of the budget, charged before any is made
+                rows = (r - r0 - 1) * len(items) if mode == "for" else 0
+                cells = sum(1 for (cr, _) in ws._cells if r0 < cr < r) * len(items) if mode == "for" else 0
+                if rows > 1_048_576 or cells > MAX_TABLE_CELLS:
+                    self.fail(ws, r0, c0, f"重复区域要生成 {rows:,} 行、{cells:,} 个单元格，超过上限"
+                                          f"（Excel 最多 1,048,576 行；一个重复区域最多 {MAX_TABLE_CELLS:,} 个单元格）")
+                try:
+                    sandbox.tick(max(cells, 1))
+                except sandbox.LimitExceeded as exc:
                     self.fail(ws, r0, c0, self.explain(exc))
                 out.append(_Block(mode, r0, r, var, items, self.where(ws, r0, c0)))
                 open_ = None
@@ -272,7 +315,8 @@ class _Filler:
         wb = _load(self.path)
         saved = _Snapshot(wb)
         try:
-            maps = {ws.title: self.fill_sheet(ws) for ws in wb.worksheets}
+            with sandbox.budget():  # one allowance of steps and time per filled file
+                maps = {ws.title: self.fill_sheet(ws) for ws in wb.worksheets}
             for dn in wb.defined_names.values():
                 dn.attr_text = _move_names(dn.attr_text, maps)
             wb.save(out)
@@ -429,6 +473,18 @@ def _set(cell: Cell, value) -> None:
         cell.data_type = "s"
 
 
-def fill_template(template: Path, context: dict, out: Path) -> None:
-    """Render `template` (an .xlsx made by the office) with `context` into `out`; FillError if it cannot."""
-    _Filler(Path(template), context).fill(Path(out))
+def fill_template(template: Path, context: dict, out: Path, root: Path | None = None) -> None:
+    """Render `template` (an .xlsx made by the office) with `context` into `out`; FillError if it cannot.
+
+    The template must be a regular file inside `root` (the assessment folder; default: the template's own
+    folder): a link out of it, a FIFO or a folder is refused, never opened (pipeline/render/sandbox.py)."""
+    template = Path(template)
+    try:
+        sandbox.confined_file(template, Path(root) if root is not None else template.parent, "表样",
+                              root_label="考核文件夹" if root is not None else "表样所在文件夹")
+        sandbox.check_package(template, "表样")
+    except sandbox.TemplateRefused as exc:
+        raise FillError(exc.message) from None
+    except TemplateError:  # TemplateNotFound: a path that does not exist
+        raise FillError(f"表样文件 {template.name} 不存在") from None
+    _Filler(template, context).fill(Path(out))
