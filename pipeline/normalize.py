@@ -440,7 +440,7 @@ class _Normalizer:
 def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     # a department's return sent twice: one issue for the pair, or the newer file taken (pipeline/resubmission.py)
     resolve, rows, newest = UnitResolver(scheme).resolve, ingested.rows, scheme.ingest.resubmission == "newest"
-    pairs = find_pairs(ingested, resolve, {i.id: i.label for i in scheme.measures})
+    pairs = find_pairs(ingested, resolve, {i.id: i.label for i in scheme.measures}, scheme.assessment.timezone)
     if newest:
         ingested, pairs = take_newest(ingested, pairs, resolve)
     n = _Normalizer(scheme, ingested)

@@ -23,6 +23,7 @@ from typing import Callable
 from .ingest import IngestResult, InputFile, RawCell, Row
 from .issues import Issue
 from .numbers import NotANumber, normalize_text, parse_number
+from .render.reproducible import DEFAULT_TIMEZONE, zone
 
 PAIR_SHARE = 0.5  # shared keys must be more than this share of the larger file's keys, per return kind
 SAME_TIME = 2.0  # seconds: FAT, zip and some copies keep times to 2 s; closer times cannot say which file is newer
@@ -47,6 +48,7 @@ class Pair:
     shared: dict[Key, tuple[RawCell, RawCell]] = field(default_factory=dict)  # key -> (first's cell, second's)
     differing: list[Key] = field(default_factory=list)  # in the second file's order
     cells: str = ""  # the first differing cells with both values, for the messages
+    tz: str = DEFAULT_TIMEZONE  # the scheme's time zone, in which the messages show the files' times
 
 
 def _row_key(row: Row, unit: str) -> tuple | None:
@@ -101,7 +103,8 @@ def shown(cell: RawCell):
         return normalize_text(cell.value)
 
 
-def find_pairs(ingested: IngestResult, resolve: Resolve, labels: dict[str, str]) -> list[Pair]:
+def find_pairs(ingested: IngestResult, resolve: Resolve, labels: dict[str, str],
+               tz: str = DEFAULT_TIMEZONE) -> list[Pair]:
     """Every two files sharing most keys of a kind, with their shared and differing cells (before any is read).
 
     `labels`: indicator id -> "A1 地区生产总值增长率", for the messages.
@@ -121,7 +124,7 @@ def find_pairs(ingested: IngestResult, resolve: Resolve, labels: dict[str, str])
             ordered = fa.mtime > 0 and fb.mtime > 0 and abs(fa.mtime - fb.mtime) >= SAME_TIME
             if ordered and fb.mtime < fa.mtime:
                 fa, fb = fb, fa
-            pair = Pair(fa, fb, ordered, kinds)
+            pair = Pair(fa, fb, ordered, kinds, tz=tz)
             for k in kinds:
                 for key, cell in keys[fb.path, k].items():
                     if key in keys[fa.path, k]:
@@ -191,19 +194,23 @@ def fold_issues(issues: list[Issue], pairs: list[Pair], rows: list[Row], newest:
 
 
 # -- messages ------------------------------------------------------------------------------------------------------
-def when(mtime: float, seconds: bool = False) -> str:
-    """A modification time as a clerk reads it: local time, to the minute (2026年3月1日 16:40)."""
-    if mtime <= 0:
+def when(mtime: float, seconds: bool = False, tz: str = DEFAULT_TIMEZONE) -> str:
+    """A modification time as a clerk reads it, to the minute (2026年3月1日 16:40): in the scheme's time zone
+    (default Asia/Shanghai), never the machine's, so that the issue lists are the same on every machine."""
+    try:
+        t = dt.datetime.fromtimestamp(mtime, zone(tz)) if mtime > 0 else None
+    except (OverflowError, OSError, ValueError):  # a time no calendar holds
+        t = None
+    if t is None:
         return "（未知）"
-    t = dt.datetime.fromtimestamp(mtime)
     return f"{t.year}年{t.month}月{t.day}日 " + t.strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
 def _names(pair: Pair) -> dict:
     a, b = pair.first, pair.second
-    seconds = when(a.mtime) == when(b.mtime)  # the same minute: show the seconds that order them (or show them equal)
-    return {"first": a.path, "first_time": when(a.mtime, seconds), "second": b.path,
-            "second_time": when(b.mtime, seconds)}
+    seconds = when(a.mtime, tz=pair.tz) == when(b.mtime, tz=pair.tz)  # the same minute: show the seconds
+    return {"first": a.path, "first_time": when(a.mtime, seconds, pair.tz), "second": b.path,
+            "second_time": when(b.mtime, seconds, pair.tz)}
 
 
 def label(key: Key, labels: dict[str, str]) -> str:

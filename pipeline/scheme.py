@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import tomllib
+from collections import Counter
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 METHOD_LABELS = {
     "direct": "直接计分",
@@ -36,8 +38,89 @@ class SchemeError(Exception):
 GAP_POLICY = {"zero": "记 0 分", "reweight": "不计入，其余指标按比例折算"}
 
 
+# Bounds every value of the scheme is checked against (docs/方案编写指南.md §1「方案文件本身的限制」,
+# docs/decisions.md): a config.toml is an untrusted file like any return.
+MAX_SCHEME_BYTES = 8_000_000  # config.toml itself (a real scheme is tens of KB)
+TEXT_LIMIT = 200  # characters of a name, title, alias, header word, pattern, file name…
+LONG_TEXT_LIMIT = 2000  # characters of free text (`note`: 指标解释/统计口径)
+LONG_TEXT_FIELDS = frozenset({"note"})
+NUMBER_LIMIT = 1e15  # |x| of any number: beyond it a double no longer holds every integer (2^53 ≈ 9.0e15)
+INT_LIMIT = 1_000_000  # |n| of any integer (places, days, ranks, counts…), unless INT_RANGES says otherwise
+INT_RANGES = {"year": (1949, 2200), "publicity_days": (1, 365)}
+LIST_LIMIT = 1000  # items of any list or table (aliases, grades, prizes, rules, item weights…), except:
+LIST_LIMITS = {"units": 5000, "indicators": 2000, "categories": 2000}
+MAX_GROUPS = 100  # distinct unit groups (each is checked and scored apart)
+NESTING_LIMIT = 100  # arrays / inline tables inside one another: no scheme key needs more than 2
+
+
+def _bad_char(text: str, long: bool) -> str | None:
+    """The first character a text of the scheme may not hold, as U+XXXX: control characters (C0, DEL, C1) —
+    tabs and line breaks only in free text — and U+FFFE/U+FFFF and the line/paragraph separators, which no
+    Word or Excel output can carry."""
+    for ch in text:
+        o = ord(ch)
+        if o < 0x20 or 0x7F <= o <= 0x9F or o in (0xFFFE, 0xFFFF, 0x2028, 0x2029):
+            if long and ch in "\t\n\r":
+                continue
+            return f"U+{o:04X}"
+    return None
+
+
+def _show_int(value: int) -> str:
+    """An integer as a message shows it: a 30-digit number as its length, not its digits."""
+    if abs(value) < 10**18:
+        return str(value)
+    digits = len(str(abs(value))) if value.bit_length() < 14_000 else "上万"  # str() stops at 4300 digits
+    return f"{'-' if value < 0 else ''}一个 {digits} 位的数"
+
+
+def _check_value(value, field: str, where: str = "") -> None:
+    """Raise ValueError (Chinese, naming the list item) for a value outside the scheme's bounds."""
+    if isinstance(value, BaseModel) or value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        long = field in LONG_TEXT_FIELDS
+        limit = LONG_TEXT_LIMIT if long else TEXT_LIMIT
+        if len(value) > limit:
+            raise ValueError(f"{where}文本过长（{len(value):,} 个字符，上限 {limit:,}）")
+        bad = _bad_char(value, long)
+        if bad:
+            allowed = "（只有说明文字可以含换行和制表符）" if not long else ""
+            raise ValueError(f"{where}含控制字符 {bad}，请删除{allowed}")
+    elif isinstance(value, int):
+        low, high = INT_RANGES.get(field, (-INT_LIMIT, INT_LIMIT))
+        shown = _show_int(value)
+        if field in INT_RANGES and not low <= value <= high:
+            raise ValueError(f"{where}取值 {shown} 超出允许范围 {low}–{high}")
+        if value > high:
+            raise ValueError(f"{where}取值 {shown} 过大（上限 {high:,}）")
+        if value < low:
+            raise ValueError(f"{where}取值 {shown} 过小（下限 {low:,}）")
+    elif isinstance(value, float):
+        if value != value or abs(value) == float("inf"):
+            raise ValueError(f"{where}应为有限数值（不能是 nan 或 inf）")
+        if abs(value) > NUMBER_LIMIT:
+            raise ValueError(f"{where}数值 {value:g} 过大（绝对值不能超过 1e15）")
+    elif isinstance(value, (list, tuple, dict)) and len(value) > LIST_LIMITS.get(field, LIST_LIMIT):
+        raise ValueError(f"{where}项数过多（{len(value):,} 项，上限 {LIST_LIMITS.get(field, LIST_LIMIT):,}）")
+    elif isinstance(value, (list, tuple)):
+        for k, item in enumerate(value):
+            _check_value(item, field, f"{where}第 {k + 1} 项")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(key, field, f"{where}键“{str(key)[:20]}”")
+            _check_value(item, field, f"{where}“{str(key)[:20]}”的值")
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: nan/inf in any float field is a type error (`finite_number`); _bounded checks the rest
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value, info: ValidationInfo):
+        _check_value(value, info.field_name)
+        return value
 
 
 class Assessment(_Model):
@@ -50,6 +133,49 @@ class Assessment(_Model):
     contact: str = ""  # 联系人及电话, ditto
     publicity_days: int = Field(5, ge=1)  # 公示期（工作日）, printed in the 公示说明 of 考核结果公示表.xlsx
     publicity_contact: str = ""  # 公示期间的监督电话, ditto
+    # 制表日期 "YYYY-MM-DD" on every table, the report and the files' metadata; None: the newest modification
+    # date of config.toml and the returns (pipeline/render/reproducible.py, docs/decisions.md 45)
+    date: str | None = None
+    timezone: str = "Asia/Shanghai"  # in which dates are read and written (IANA name)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        import datetime as _dt
+
+        if value is None:
+            return None
+        if isinstance(value, _dt.datetime):  # a TOML date-time (date = 2026-01-15T09:00:00)
+            raise ValueError("制表日期只写日期，不带时间，如 date = \"2026-01-15\"")
+        if isinstance(value, _dt.date):  # a TOML date (date = 2026-01-15)
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise ValueError("应为日期，如 date = \"2026-01-15\"")
+        text = value.strip()
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+        try:
+            if not m:
+                raise ValueError
+            y, mo, d = (int(x) for x in (m.groups()[:3] if m[1] else m.groups()[3:]))
+            return _dt.date(y, mo, d).isoformat()
+        except ValueError:
+            raise ValueError(f"“{text[:20]}”不是有效日期，请写作 \"2026-01-15\" 或 \"2026年1月15日\"") from None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from .render.reproducible import zone
+
+        zone(value)  # ValueError (Chinese) when this machine cannot resolve it
+        return value
+
+    @model_validator(mode="after")
+    def _date_in_year(self):
+        if self.date is not None and int(self.date[:4]) < self.year:
+            raise ValueError(f"制表日期 date = \"{self.date}\" 早于考核年度 {self.year} 年，请核对")
+        if self.date is not None and int(self.date[:4]) > self.year + 10:  # 2062 typed for 2026
+            raise ValueError(f"制表日期 date = \"{self.date}\" 比考核年度 {self.year} 年晚十年以上，请核对")
+        return self
 
 
 class Ranking(_Model):
@@ -412,6 +538,10 @@ class TableTemplate(_Model):
 
     @model_validator(mode="after")
     def _check_output(self):
+        parts = self.file.replace("\\", "/").split("/")
+        if self.file.startswith(("/", "\\")) or ".." in parts or (len(self.file) > 1 and self.file[1] == ":"):
+            raise ValueError(f"file = \"{self.file}\" 应为考核文件夹中的表样文件（相对路径，如 \"templates/表样/汇总表.xlsx\"，"
+                             "不能含“..”或绝对路径）")
         out = self.output
         if not out.lower().endswith(".xlsx") or ".." in out or "\\" in out or out.startswith("/"):
             raise ValueError(f"output = \"{out}\" 应为 .xlsx 文件名（不能含“..”或绝对路径）")
@@ -452,6 +582,7 @@ class IngestSettings(_Model):
     resubmission: Literal["error", "newest"] = "error"  # two returns of one department that disagree
     required: list[Literal["adjustments", "veto", "falsified", "history"]] = []  # registers that must be found
     optional: list[Literal["adjustments", "veto", "falsified", "history"]] = []  # registers that may be absent
+    file_seconds: float = Field(8, gt=0, le=600)  # wall-clock budget for reading one return (bounded.FILE_SECONDS)
 
 
 class Scheme(_Model):
@@ -529,6 +660,9 @@ class Scheme(_Model):
 
     @model_validator(mode="after")
     def _cross_checks(self):
+        groups = {u.group for u in self.units}
+        if len(groups) > MAX_GROUPS:  # the checks below are per group: bound them first
+            raise ValueError(f"units：单位分组（group）有 {len(groups):,} 个，上限 {MAX_GROUPS}")
         problems: list[str] = []
         weighted_full = sum(Decimal(str(c.weight)) * Decimal(str(c.full)) for c in self.components)
         if weighted_full != Decimal(str(self.assessment.full_score)):
@@ -547,11 +681,11 @@ class Scheme(_Model):
                     problems.append(f"units：名称或别名“{n}”同时属于“{seen[n]}”和“{u.name}”")
                 seen[n] = u.name
         if len(set(names)) != len(names):
-            dup = sorted({n for n in names if names.count(n) > 1})
+            dup = sorted(n for n, k in Counter(names).items() if k > 1)
             problems.append(f"units：单位重复：{'、'.join(dup)}")
         ids = [i.id for i in self.measures]
         if len(set(ids)) != len(ids):
-            dup = sorted({n for n in ids if ids.count(n) > 1})
+            dup = sorted(n for n, k in Counter(ids).items() if k > 1)
             problems.append(f"indicators：指标编号重复：{'、'.join(dup)}")
         kinds = [c.kind for c in self.components]
         if "indicators" in kinds and not self.indicators:
@@ -586,16 +720,22 @@ class Scheme(_Model):
                 if g not in known_groups:
                     problems.append(f"indicators（{i.id}）.groups：“{g}”不是单位分组（可选：{'、'.join(sorted(known_groups))}）")
         known_paths = {tuple(i.category[:k]) for i in self.indicators for k in range(1, len(i.category) + 1)}
+        walked = {n.path: n for n in self.walk()} if self.categories else {}
+        named = {g for i in self.indicators for g in i.groups}
+        category_groups: list[str | None] = [None]
+        if any(i.groups for i in self.indicators):
+            category_groups = sorted(g for g in groups if g in named) + sorted(g for g in groups if g not in named)[:1]
         for k, cat in enumerate(self.categories):
             if tuple(cat.path) not in known_paths:
                 problems.append(f"categories[{k + 1}]：没有指标属于“{'/'.join(cat.path)}”")
             elif cat.points is not None and cat.aggregation == "sum":
-                n = next(n for n in self.walk() if n.path == tuple(cat.path))
-                groups = sorted({u.group for u in self.units})
+                n = walked[tuple(cat.path)]
                 # per group: the children that group is assessed on must fill the declared points (a group
-                # exempted from some of them is scaled up to the declared points, never down)
-                per_group = [sum((full_of(ch, g) for ch in n.children if applies(ch, g)), Decimal(0)) for g in groups]
-                children = max(per_group) if any(i.groups for i in self.indicators) else per_group[0]
+                # exempted from some of them is scaled up to the declared points, never down); groups no
+                # indicator names all see the same children, so one of them stands for the rest
+                per_group = [sum((full_of(ch, g) for ch in n.children if applies(ch, g)), Decimal(0))
+                             for g in category_groups]
+                children = max(per_group)
                 if children != Decimal(str(cat.points)):
                     problems.append(
                         f"categories[{k + 1}]（{'/'.join(cat.path)}）：下属指标分值之和为 {children}，与 points = {cat.points:g} 不一致")
@@ -635,7 +775,9 @@ _PYDANTIC_MESSAGES = {
     "list_type": "应为列表 [...]",
     "dict_type": "应为表 {...}",
     "model_type": "应为表 [...] 或 {...}",
+    "finite_number": "应为有限数值（不能是 nan 或 inf）",
     "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
     "greater_than_equal": "应不小于 {ge}",
     "less_than_equal": "应不大于 {le}",
 }
@@ -652,7 +794,8 @@ def _key_path(loc: tuple, raw: dict) -> str:
                 node = node[item]
                 tag = node.get("id") or node.get("name")
                 if tag:
-                    parts[-1] += f"（{tag}）"
+                    tag = str(tag)
+                    parts[-1] += f"（{tag[:30]}{'…' if len(tag) > 30 else ''}）"  # the name may be the bad value
             except (IndexError, AttributeError, TypeError):
                 node = None
         elif item in ("function-after",) or str(item).startswith(("float", "literal", "str", "function")):
@@ -686,6 +829,9 @@ def _explain(err: dict, raw: dict) -> str:
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace("' or '", "', '").replace("'", "")
         msg = f"取值“{err.get('input')}”无效，可选：{expected}"
+    elif kind in ("float_type", "float_parsing") and isinstance(err.get("input"), int) \
+            and not isinstance(err.get("input"), bool):
+        msg = "数值过大（绝对值不能超过 1e15）"  # an integer beyond any float (10**400)
     else:
         msg = _PYDANTIC_MESSAGES.get(kind, err["msg"]).format(**err.get("ctx", {}))
         if kind == "extra_forbidden":
@@ -695,24 +841,143 @@ def _explain(err: dict, raw: dict) -> str:
     return f"{key}：{msg}" if key else msg
 
 
+def _printable(line: str, limit: int = 2000) -> str:
+    """A message line safe to print: the scheme's own text may hold control characters (a terminal escape in a
+    unit name) or be millions of characters long; both are shown escaped and cut."""
+    out = "".join(f"\\u{ord(ch):04x}" if _bad_char(ch, False) else ch for ch in line[:limit])
+    return out + ("…" if len(line) > limit else "")
+
+
+def _union_member(loc: tuple) -> bool:
+    """A loc step naming one member of a union (`float`, `literal['column']`…): one of several tries at one key."""
+    return any(isinstance(p, str) and (p in ("float", "int", "str", "bool", "none") or p.startswith(
+        ("literal[", "tuple[", "list[", "dict[", "function-"))) for p in loc)
+
+
 def parse_scheme(raw: dict, where: str = "config.toml") -> Scheme:
     try:
         return Scheme.model_validate(raw)
     except ValidationError as exc:
-        lines = [_explain(e, raw) for e in exc.errors()]
+        lines, union_keys = [], set()
+        for e in exc.errors():
+            if _union_member(e["loc"]):  # `target = nan` fails as a number and as "column": say it once
+                key = _key_path(e["loc"], raw)
+                if key in union_keys:
+                    continue
+                union_keys.add(key)
+            lines.append(_explain(e, raw))
+        lines = list(dict.fromkeys(_printable(line) for line in lines))
         raise SchemeError(f"考核方案 {where} 有误：\n" + "\n".join(f"  - {line}" for line in lines)) from None
+    except RecursionError:  # nesting tomllib could still read (a few hundred levels) but validation cannot
+        raise SchemeError(f"考核方案 {where} 有误：数组或内联表嵌套过深") from None
+
+
+def _too_deep(text: str) -> str | None:
+    """`第 N 行（a）` of the first array / inline table nested deeper than NESTING_LIMIT, outside strings
+    and comments; None when none is. Run only when tomllib ran out of stack, to name the key."""
+    depth, line, key, quote, i, n, line_start = 0, 1, "", "", 0, len(text), 0
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote in ('"', '"""'):
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+            if ch == "\n":
+                line += 1
+        elif ch == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif ch in "\"'":
+            quote = text[i:i + 3] if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            continue
+        elif ch in "[{":
+            if depth == 0 and ch == "[" and not text[line_start:i].strip():  # a [table] / [[array]] header
+                while i < n and text[i] != "\n":
+                    i += 1
+                continue
+            if depth == 0:
+                key = text[line_start:i].split("=")[0].strip()
+            depth += 1
+            if depth > NESTING_LIMIT:
+                return f"第 {line} 行" + (f"（{key}）" if key else "")
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "\n":
+            line += 1
+            line_start = i + 1
+        i += 1
+    return None
+
+
+def _read_scheme_file(folder: Path) -> tuple[Path, str]:
+    """config.toml's text: a regular UTF-8 file inside the folder, of at most MAX_SCHEME_BYTES."""
+    import os
+    import stat
+
+    path = Path(folder) / "config.toml"
+    if not os.path.lexists(path):
+        raise SchemeError(f"未找到考核方案文件 {path}（每个考核文件夹须有 config.toml）")
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise SchemeError(f"考核方案 {path} 是无效的链接（指向的文件不存在：{os.readlink(path)}）") from None
+    except (OSError, RuntimeError):
+        raise SchemeError(f"考核方案 {path} 无法打开（可能是循环链接）") from None
+    try:
+        real.relative_to(Path(folder).resolve())
+    except ValueError:
+        raise SchemeError(f"考核方案 {path} 是指向考核文件夹以外的链接（{real}），已拒绝读取；"
+                          "请把方案文件本身放进考核文件夹") from None
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        raise SchemeError(f"考核方案 {path} 无法读取（{exc.strerror or type(exc).__name__}）") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "文件夹" if stat.S_ISDIR(st.st_mode) else "命名管道" if stat.S_ISFIFO(st.st_mode) else "设备或特殊文件"
+        raise SchemeError(f"考核方案 {path} 不是普通文件（是{kind}），已拒绝读取")
+    if st.st_size > MAX_SCHEME_BYTES:
+        raise SchemeError(f"考核方案 {path} 过大（{st.st_size / 1e6:.1f} MB，上限 {MAX_SCHEME_BYTES / 1e6:g} MB），"
+                          "不像正常的方案文件")
+    try:  # O_NONBLOCK / O_NOFOLLOW + fstat: a swap for a FIFO or a link after the checks above cannot block
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SchemeError(f"考核方案 {path} 不是普通文件，已拒绝读取")
+            data = fh.read(MAX_SCHEME_BYTES + 1)
+    except OSError as exc:
+        raise SchemeError(f"考核方案 {path} 无法读取（{exc.strerror or type(exc).__name__}）") from None
+    if len(data) > MAX_SCHEME_BYTES:
+        raise SchemeError(f"考核方案 {path} 过大（上限 {MAX_SCHEME_BYTES / 1e6:g} MB）")
+    try:
+        return path, data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SchemeError(f"考核方案 {path} 不是 UTF-8 编码的文本文件") from None
 
 
 def load_scheme(folder: Path) -> Scheme:
-    path = Path(folder) / "config.toml"
-    if not path.is_file():
-        raise SchemeError(f"未找到考核方案文件 {path}（每个考核文件夹须有 config.toml）")
+    path, text = _read_scheme_file(folder)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise SchemeError(f"考核方案 {path} 不是 UTF-8 编码的文本文件") from None
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"考核方案 {path} 格式错误：{exc}") from None
+    except RecursionError:  # tomllib recurses once per level: `a = [[[[…]]]]` thousands deep
+        where = _too_deep(text)
+        raise SchemeError(f"考核方案 {path} 格式错误：{where + '：' if where else ''}"
+                          f"数组或内联表嵌套过深（超过 {NESTING_LIMIT} 层）") from None
+    except ValueError:  # an integer of more than 4300 digits: Python's own limit on int() of a text
+        m = re.search(r"[0-9_]{4000,}", text)
+        where = ""
+        if m:
+            start = text.rfind("\n", 0, m.start()) + 1
+            key = text[start:m.start()].split("=")[0].strip()
+            where = f"第 {text.count(chr(10), 0, m.start()) + 1} 行" + (f"（{key}）" if key else "") + "："
+        raise SchemeError(f"考核方案 {path} 格式错误：{where}数字的位数过多（数千位），不是有效的取值") from None
     return parse_scheme(raw, str(path.name))
 
 

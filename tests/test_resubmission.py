@@ -19,8 +19,9 @@ from conftest import kaohe
 
 STATS = "统计局/2025年度乡镇考核指标数据（统计局）.xlsx"
 REVISED = "统计局/2025年度乡镇考核指标数据（统计局）（修订）.xlsx"
-OLD_TIME = dt.datetime(2026, 1, 5, 9, 30).timestamp()  # local time, as the clerk's file manager shows it
-NEW_TIME = dt.datetime(2026, 1, 8, 16, 45).timestamp()
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # the scheme's time zone (default), in which messages show times
+OLD_TIME = dt.datetime(2026, 1, 5, 9, 30, tzinfo=SHANGHAI).timestamp()
+NEW_TIME = dt.datetime(2026, 1, 8, 16, 45, tzinfo=SHANGHAI).timestamp()
 CHANGES = {"D7": 11.4, "E9": 61200.5}  # 西湖镇 A2 (规上工业增加值增长率), 北岗镇 A3 (固定资产投资完成额)
 
 
@@ -39,7 +40,7 @@ def revise(example, old_time=OLD_TIME, new_time=NEW_TIME) -> dict:
 
 
 def shown(timestamp: float) -> str:
-    t = dt.datetime.fromtimestamp(timestamp)
+    t = dt.datetime.fromtimestamp(timestamp, SHANGHAI)
     return f"{t.year}年{t.month}月{t.day}日 {t.hour:02d}:{t.minute:02d}"
 
 

@@ -17,6 +17,7 @@ import xlsxwriter
 
 from ..scheme import METHOD_LABELS, Scheme
 from ..template_meta import META_SHEET, REGISTERS, TemplateLayout, layout_for, register_layout, registers_for, to_rows
+from . import reproducible
 from .workbook import FONT, _text_width, print_a4
 
 __all__ = ["write_templates", "template_filename", "GUIDE_SHEET"]
@@ -201,9 +202,20 @@ def _register_validation(role: str, year: int) -> dict | None:
     return None
 
 
+def _workbook(scheme: Scheme, path: pathlib.Path) -> xlsxwriter.Workbook:
+    """A blank workbook whose bytes depend only on the scheme: packaged in memory (fixed zip entry times) and
+    created = the scheme's 制表日期, else 1 January after the assessment year (render/reproducible.py)."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    a = scheme.assessment
+    day = dt.date.fromisoformat(a.date) if a.date else dt.date(a.year + 1, 1, 1)
+    when = dt.datetime(day.year, day.month, day.day, tzinfo=reproducible.zone(a.timezone))
+    wb.set_properties({"created": reproducible.utc_naive(when)})
+    return wb
+
+
 def write_register(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -> None:
     """The office's register: rows to type entries into, units and categories chosen from drop-down lists."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = _workbook(scheme, path)
     f = _Formats(wb)
     date_input = wb.add_format({"font_name": FONT, "font_size": 11, "valign": "vcenter", "border": 1,
                                 "locked": False, "num_format": "yyyy-mm-dd", "align": "center"})
@@ -288,7 +300,7 @@ def _meta_sheet(wb, layout: TemplateLayout) -> None:
 
 
 def write_template(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = _workbook(scheme, path)
     f = _Formats(wb)
     _data_sheet(wb, f, scheme, layout)
     _guide_sheet(wb, f, scheme, layout)

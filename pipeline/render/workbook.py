@@ -23,6 +23,8 @@ from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 
+from . import reproducible
+
 __all__ = ["write_summary_workbook", "SHEET_NAMES"]
 
 SHEET_NAMES = (
@@ -644,7 +646,9 @@ def _sheet_run(wb, st: _Styles, results: dict) -> None:
     sheet = _new_sheet(wb, st, "运行信息")
     run, a = results.get("run") or {}, _assessment(results)
     rows = [["考核名称", a.get("title")], ["制表单位", a.get("organizer")], ["程序版本", run.get("version")],
-            ["考核方案哈希（SHA-256）", run.get("scheme_hash")], ["生成时间", run.get("generated_at")]]
+            ["考核方案哈希（SHA-256）", run.get("scheme_hash")], ["制表日期", run.get("generated_at")]]
+    if run.get("date_basis"):
+        rows.append(["制表日期依据", run.get("date_basis")])
     _, r = _write_table(sheet, 0, [_Col("项目", cap=30), _Col("内容", cap=70)], rows)
     r = _section(sheet, r + 1, "输入文件")
     rows = [[f.get("file"), f.get("sha256")] for f in run.get("inputs") or []]
@@ -719,14 +723,17 @@ def _sheet_charts(wb, st: _Styles, results: dict, layout: _SummaryLayout) -> Non
 # --------------------------------------------------------------------------------------------- entry point
 def open_workbook(results: dict, path: pathlib.Path, title_suffix: str) -> tuple[xlsxwriter.Workbook, int]:
     """(workbook, published precision): text never becomes a formula or URL, and fixed document properties
-    (created = 1 January after the assessment year) keep the bytes reproducible."""
+    (created = the run's 制表日期, else 1 January after the assessment year) and in-memory packaging (fixed zip
+    entry times) keep the bytes reproducible (render/reproducible.py)."""
     a = _assessment(results)
     precision = int(a.get("precision", 2) if a.get("precision") is not None else 2)
     wb = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
     })
     year = a.get("year")
-    created = _dt.datetime(int(year) + 1, 1, 1) if isinstance(year, int) else _dt.datetime(2000, 1, 1)
+    when = reproducible.results_moment(results)
+    created = (reproducible.utc_naive(when) if when is not None
+               else _dt.datetime(int(year) + 1, 1, 1) if isinstance(year, int) else _dt.datetime(2000, 1, 1))
     wb.set_properties({
         "title": f"{a.get('title', '')}{title_suffix}",
         "subject": str(a.get("title", "")),
