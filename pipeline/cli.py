@@ -1,6 +1,8 @@
 """The `kaohe` command: Chinese help and messages, exit codes 0 / 1 (data) / 2 (scheme) / 3 (internal).
 
-No Python traceback reaches the user: unexpected errors are written to output/logs/ and summarised.
+No Python traceback reaches the user: unexpected errors are written to .kaohe/logs/ and summarised; interrupts
+(pipeline.entry) end with a Chinese message and exit 130/143. Every message about the previous outputs comes from
+`publish.Store.describe`, which checks them.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from typing import Callable, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, publish
+from .entry import Interrupted, quiet_signals
 from .issues import ERROR, INFO, WARNING
-from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, LockedError, RunOutcome,
-                  count_by_severity, run_assessment, write_blank_templates)
+from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, FolderNotWritable, LockedError,
+                  RunOutcome, count_by_severity, run_assessment, write_blank_templates)
 from .render.report import ReportTemplateError
 from .render.xlsx_fill import FillError
 from .scheme import SchemeError
@@ -74,15 +77,23 @@ def cli():
       kaohe check [文件夹]   只检查报表数据，不计分
       kaohe templates [文件夹]  按考核方案生成各部门的空白填报模板
     文件夹默认为当前目录，须包含 config.toml（考核方案）和 input/（报表）。
-    退出码：0 成功，1 数据有错误，2 考核方案有错误，3 程序内部错误。
+    结果发布在 output/（每次运行的完整结果另存于 归档/）。
+    退出码：0 成功，1 数据有错误，2 考核方案或考核文件夹有错误，3 程序内部错误或磁盘已满，
+    130 被 Ctrl-C 中断，143 被终止信号中断。
     """
 
 
-def _folder(folder: str) -> Path:
+# The folder and output store of the command being run: an interrupt after its work (while printing) still reports
+# the state of that folder's outputs.
+_ACTIVE: dict = {}
+
+
+def _folder(folder: str, store=publish.outputs) -> Path:
     path = Path(folder)
     if not path.is_dir():
         _echo(f"错误：考核文件夹“{folder}”不存在", err=True)
         sys.exit(EXIT_SCHEME)
+    _ACTIVE.update(path=path, store=store)
     return path
 
 
@@ -143,22 +154,35 @@ def _print_summary(outcome: RunOutcome) -> None:
         _echo(f"  {path}")
 
 
-def _guard(path: Path, work: Callable[[], T]) -> T:
+def _previous(path: Path, store=publish.outputs) -> str:
+    """What readers of output/ (or 填报模板/) see now, checked against the manifest; never raises."""
+    try:
+        return store(path).describe()
+    except Exception:  # noqa: BLE001 - a message must still be shown
+        return "无法核对原有结果的状态"
+
+
+def _guard(path: Path, work: Callable[[], T], store=publish.outputs) -> T:
     """Run one command's work; every failure becomes a Chinese message and an exit code, never a traceback."""
     try:
         return work()
-    except SchemeError as exc:
-        _echo(f"错误：{exc}", err=True)
-        sys.exit(EXIT_SCHEME)
-    except LockedError as exc:
+    except (SchemeError, LockedError, FolderNotWritable) as exc:
         _echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_SCHEME)
     except (ReportTemplateError, FillError) as exc:  # the office's own template: a configuration problem
-        _echo(f"错误：{exc}。原有输出文件未受影响。", err=True)
+        _echo(f"错误：{exc}。本次结果未发布；{_previous(path, store)}。", err=True)
         sys.exit(EXIT_SCHEME)
+    except publish.PublishError as exc:  # a full disk or a failed write: the message says what readers see now
+        _echo(f"错误：{exc}。", err=True)
+        sys.exit(EXIT_INTERNAL)
+    except Interrupted as exc:
+        quiet_signals()
+        _echo(f"已中断（收到{exc.what}），本次运行未完成；{_previous(path, store)}。", err=True)
+        sys.exit(exc.exit_code)
     except Exception:  # noqa: BLE001 - the last guard: log it, never show a traceback
         log = _log_crash(path)
-        _echo(f"错误：程序内部错误，运行已中止，原有输出文件未受影响。详细信息已记录到 {log}，请将该文件发送给技术支持。", err=True)
+        where = f"详细信息已记录到 {log}，请将该文件发送给技术支持" if log else "且无法写入错误日志（考核文件夹和临时目录均不可写）"
+        _echo(f"错误：程序内部错误，运行已中止，本次结果未发布；{_previous(path, store)}。{where}。", err=True)
         sys.exit(EXIT_INTERNAL)
 
 
@@ -189,15 +213,21 @@ def _guarded(folder: str, check_only: bool) -> None:
     _print_summary(outcome)
 
 
-def _log_crash(folder: Path) -> Path:
-    logs = folder / "output" / "logs"
-    try:
-        logs.mkdir(parents=True, exist_ok=True)
-        log = logs / f"error-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        return log
-    except OSError:
-        return Path("（无法写入日志）")
+def _log_crash(folder: Path) -> Path | None:
+    """The traceback, into .kaohe/logs/ of the assessment folder, else the system's temporary folder; None if
+    neither can be written (the message then says so instead of naming a file that does not exist)."""
+    import tempfile
+
+    name = f"error-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.log"
+    for logs in (folder / publish.STATE_DIR / "logs", Path(tempfile.gettempdir()) / "kaohe-logs"):
+        try:
+            logs.mkdir(parents=True, exist_ok=True)
+            log = logs / name
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            return log
+        except OSError:
+            continue
+    return None
 
 
 @cli.command("run")
@@ -217,9 +247,9 @@ def check_cmd(folder):
 @cli.command("templates")
 @click.argument("folder", default=".", metavar="[文件夹]")
 def templates_cmd(folder):
-    """按考核方案生成各部门的空白填报模板和考核办的加减分、一票否决、弄虚作假登记表，写入 output/填报模板/。"""
-    path = _folder(folder)
-    written = _guard(path, lambda: write_blank_templates(path))
+    """按考核方案生成各部门的空白填报模板和考核办的加减分、一票否决、弄虚作假登记表，写入考核文件夹中的 填报模板/。"""
+    path = _folder(folder, publish.templates)
+    written = _guard(path, lambda: write_blank_templates(path), publish.templates)
     _echo(f"已生成 {len(written)} 份填报模板（各部门指标数据填报表和考核办的登记表），填好后放入 input/：")
     for p in written:
         _echo(f"  {p}")
@@ -237,6 +267,11 @@ def main() -> None:
     except click.exceptions.Abort:
         _echo("已取消。", err=True)
         sys.exit(EXIT_INTERNAL)
+    except Interrupted as exc:  # after a command's work, while its results are being printed
+        quiet_signals()
+        state = f"；{_previous(_ACTIVE['path'], _ACTIVE['store'])}" if _ACTIVE else ""
+        _echo(f"已中断（收到{exc.what}）{state}。", err=True)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

@@ -1,29 +1,25 @@
-"""One run over an assessment folder: lock, load the scheme, ingest, normalize, score, render, publish.
+"""One run over an assessment folder: lock, recover, load the scheme, ingest, normalize, score, render, publish.
 
-The runner owns the guarantees of SPEC §9: inputs are only read; every output is first written into a
-temporary folder inside `output/` and then moved into place with `os.replace` (atomic on one file system),
-so a crash leaves the previous outputs whole; each successful run is also archived under a timestamp; a
-lock file stops two runs on one folder at once.
+The runner owns the guarantees of SPEC §9: inputs are only read; the outputs of a run are written into a staging
+folder and published as one generation (`pipeline.publish`: `output` is switched to the new set by one rename, and
+every set stays whole under `归档/`); a lock file stops two runs on one folder at once.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
-import os
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, publish
 from .ingest import ingest
 from .issues import ERROR, Issue, has_errors
 from .normalize import normalize
+from .render import reproducible
 from .scheme import Scheme, load_scheme, scheme_hash
 from .score import score
 
@@ -34,7 +30,7 @@ RESULTS_JSON = "results.json"
 ISSUES_CSV = "数据问题.csv"
 ISSUES_XLSX = "数据问题.xlsx"
 REPORT_STEM = "考核情况分析报告"
-TEMPLATES_DIR = "填报模板"
+TEMPLATES_DIR = publish.TEMPLATES_LINK  # in the assessment folder, beside input/
 
 
 class LockedError(Exception):
@@ -51,6 +47,7 @@ class RunOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
     readings: list = field(default_factory=list)  # the reading map: how each file › sheet was read
+    recovered: list[str] = field(default_factory=list)  # what recovery did to an interrupted earlier publish
 
 
 def _try_lock(fh) -> bool:
@@ -72,22 +69,33 @@ def _try_lock(fh) -> bool:
         return False
 
 
+class FolderNotWritable(Exception):
+    """The assessment folder (or its 归档/, .kaohe/) cannot be written: the message is Chinese."""
+
+
 @contextmanager
-def folder_lock(output_dir: Path):
-    """Stop two runs on one folder at once: a lock on output/.kaohe.lock for the run's lifetime."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(output_dir / ".kaohe.lock", "w")
+def folder_lock(folder: Path):
+    """Stop two runs on one folder at once: a lock on .kaohe/lock for the run's lifetime (released by the OS when
+    the process dies, so a killed run leaves no stale lock)."""
+    state = Path(folder) / publish.STATE_DIR
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        fh = open(state / "lock", "w")
+    except OSError as exc:
+        raise FolderNotWritable(f"考核文件夹（{folder}）不可写，无法运行：{exc.strerror or exc}。"
+                                "请确认对该文件夹有写入权限（结果写入其中的 output、归档 和 .kaohe）") from None
     try:
         if not _try_lock(fh):
-            raise LockedError(f"另一个 kaohe 正在处理该考核文件夹（{output_dir.parent}），请等其结束后再运行")
+            raise LockedError(f"另一个 kaohe 正在处理该考核文件夹（{folder}），请等其结束后再运行")
         yield
     finally:
         fh.close()
 
 
 def results_json_bytes(results: dict) -> bytes:
-    """results.json: everything but the run's time, so the same inputs give byte-identical files."""
-    run = {k: v for k, v in results["run"].items() if k != "generated_at"}
+    """results.json: everything but the run's date and its basis (file modification times, not contents), so the
+    same inputs give byte-identical files however they were copied."""
+    run = {k: v for k, v in results["run"].items() if k not in ("generated_at", "date_basis")}
     doc = {
         "assessment": results["assessment"],
         "components": results["components"],
@@ -97,7 +105,7 @@ def results_json_bytes(results: dict) -> bytes:
         "issues": results["issues"],
         "run": run,
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")  # strict JSON
 
 
 def write_issues_csv(issues: list[Issue], path: Path) -> None:
@@ -110,24 +118,29 @@ def write_issues_csv(issues: list[Issue], path: Path) -> None:
                                                 i.message)])
 
 
+# What makes Excel or LibreOffice treat a CSV cell as a formula: = + - @ first, and TAB or CR before them
+# (OWASP's CSV-injection list; both programs skip the leading whitespace before looking).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_text(text: str) -> str:
-    """CSV opened in Excel evaluates leading = + - @: prefix an apostrophe so it stays text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A CSV cell that stays text when opened: prefix an apostrophe where a formula could start."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
-def publish_outputs(staging: Path, output_dir: Path, names: list[str]) -> list[Path]:
-    """Move each staged file into output/ atomically, then archive this run's set under output/归档/."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    archive = output_dir / "归档" / stamp
-    archive.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name in names:  # a name may sit in one sub-folder ("单位评分表/城关镇.xlsx")
-        (archive / name).parent.mkdir(parents=True, exist_ok=True)
-        (output_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(staging / name, archive / name)
-        os.replace(staging / name, output_dir / name)
-        out.append(output_dir / name)
-    return out
+def publish_set(store: publish.Store, write: Callable[[Path], list[str]], suffix: str = "") -> list[Path]:
+    """Stage the files `write` produces and publish them as one generation; the published paths (via the link).
+
+    A full disk or an unwritable folder becomes a PublishError whose message says what readers see now, checked.
+    """
+    try:
+        with store.staging() as staging:
+            names = write(staging)
+            gen = store.commit(staging, names, suffix)
+    except OSError as exc:
+        why = "磁盘空间不足（或文件大小受限）" if publish.is_no_space(exc) else f"写入结果时出错（{exc.strerror or exc}）"
+        raise publish.PublishError(f"{why}，本次结果未发布；{store.describe()}") from None
+    return [store.link / name for name in names if (gen.path / name).is_file()]
 
 
 def _render(results: dict, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
@@ -143,6 +156,7 @@ def _render(results: dict, issues: list[Issue], folder: Path, staging: Path, sch
     render_report(results, folder / "templates", staging)
     write_issues_csv(issues, staging / ISSUES_CSV)
     filled = fill_table_templates(results, scheme.table_templates, folder, staging)
+    reproducible.fix_folder(staging, reproducible.results_moment(results))  # fixed zip layout and core.xml times
     return [RESULTS_JSON, SUMMARY_XLSX, PUBLICITY_XLSX, SCORECARDS_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx",
             ISSUES_CSV, *filled]
 
@@ -159,10 +173,10 @@ def fill_table_templates(results: dict, specs: list, folder: Path, staging: Path
     context = template_names(results)
     for spec in specs:
         template = folder / spec.file
-        if not template.is_file():
+        if not (template.is_file() or template.is_symlink() or template.exists()):  # links, FIFOs: fill_template refuses
             raise FillError(f"表样文件 {spec.file} 不存在（方案 table_templates 中的 file）")
         if not spec.per_unit:
-            fill_template(template, context, staging / spec.output)
+            fill_template(template, context, staging / spec.output, root=folder)
             names.append(spec.output)
             continue
         used: set[str] = set()
@@ -173,18 +187,19 @@ def fill_table_templates(results: dict, specs: list, folder: Path, staging: Path
             used.add(stem)
             name = spec.output.replace("{单位}", stem)
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            fill_template(template, {**context, "本单位": unit}, staging / name)
+            fill_template(template, {**context, "本单位": unit}, staging / name, root=folder)
             names.append(name)
     return names
 
 
 def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None) -> RunOutcome:
     folder = Path(folder).resolve()
-    output_dir = folder / "output"
+    store = publish.outputs(folder)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     scheme = load_scheme(folder)  # SchemeError propagates to the CLI (exit 2)
-    with folder_lock(output_dir):
+    with folder_lock(folder):
+        recovered = store.recover()
         timings["scheme"] = time.perf_counter() - t
         t = time.perf_counter()
         ingested = ingest(folder, scheme, progress)
@@ -193,15 +208,20 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         data = normalize(scheme, ingested)
         timings["normalize"] = time.perf_counter() - t
         issues = data.issues
-        outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings)
+        outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings,
+                             recovered=recovered)
         if check_only or has_errors(issues):
             from .render.workbook import write_issues_workbook
 
-            with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
-                write_issues_csv(issues, Path(tmp) / ISSUES_CSV)
+            def write_issue_lists(tmp: Path) -> list[str]:
+                write_issues_csv(issues, tmp / ISSUES_CSV)
                 write_issues_workbook(scheme.assessment.model_dump(), [i.to_dict() for i in issues],
-                                      Path(tmp) / ISSUES_XLSX, ingested.readings)
-                outcome.outputs = publish_outputs(Path(tmp), output_dir, [ISSUES_CSV, ISSUES_XLSX])
+                                      tmp / ISSUES_XLSX, ingested.readings)
+                reproducible.fix_zip(tmp / ISSUES_XLSX, reproducible.run_date(scheme.assessment, folder, data.files).moment)
+                return [ISSUES_CSV, ISSUES_XLSX]
+
+            suffix = "-检查" if check_only else "-数据有误"
+            outcome.outputs = publish_set(store, write_issue_lists, suffix)
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
             return outcome
         t = time.perf_counter()
@@ -212,38 +232,26 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
             "version": __version__,
             "scheme_hash": scheme_hash(folder),
             "inputs": [{"file": f.path, "sha256": f.sha256} for f in data.files],
-            "generated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            **reproducible.run_date(scheme.assessment, folder, data.files).fields(),  # generated_at, date_basis
         }
         t = time.perf_counter()
-        with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
-            names = _render(results, issues, folder, Path(tmp), scheme)
-            outcome.outputs = publish_outputs(Path(tmp), output_dir, names)
+        outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme))
         timings["render"] = time.perf_counter() - t
         outcome.results = results
         return outcome
 
 
 def write_blank_templates(folder: Path) -> list[Path]:
-    """`kaohe templates`: one blank return per source department into output/填报模板/, each replaced atomically.
-
-    Templates of departments no longer in the scheme are removed, so the folder always matches the scheme.
-    """
+    """`kaohe templates`: one blank return per source department into 填报模板/, published as one set like the
+    outputs (only the newest set is kept), so the folder always matches the scheme."""
     from .render.blanks import write_templates
 
     folder = Path(folder).resolve()
     scheme = load_scheme(folder)
-    output_dir = folder / "output"
-    with folder_lock(output_dir):
-        target = output_dir / TEMPLATES_DIR
-        with tempfile.TemporaryDirectory(dir=output_dir, prefix=".tmp-") as tmp:
-            names = write_templates(scheme, Path(tmp), scheme_hash(folder))
-            target.mkdir(exist_ok=True)
-            for old in target.glob("*.xlsx"):
-                if old.name not in names:
-                    old.unlink()
-            for name in names:
-                os.replace(Path(tmp) / name, target / name)
-    return [target / name for name in names]
+    store = publish.templates(folder)
+    with folder_lock(folder):
+        store.recover()
+        return publish_set(store, lambda tmp: write_templates(scheme, tmp, scheme_hash(folder)))
 
 
 def count_by_severity(issues: list[Issue]) -> dict[str, int]:

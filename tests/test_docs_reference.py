@@ -171,4 +171,4 @@ def test_the_return_headers_ingest_recognises_are_listed():
 def test_the_page_links_the_decisions_log_and_has_all_sections():
     assert "(decisions.md)" in TEXT
     headings = re.findall(r"^## (\d+)\. ", TEXT, flags=re.M)
-    assert headings == [str(n) for n in range(1, 17)]
+    assert headings == [str(n) for n in range(1, 18)]

@@ -167,7 +167,7 @@ def test_kaohe_run_writes_and_archives_the_publicity_workbook(example):
     out = example / "output"
     path = out / PUBLICITY_XLSX
     assert path in outcome.outputs
-    archived = list((out / "归档").glob(f"*/{PUBLICITY_XLSX}"))
+    archived = list((example / "归档").glob(f"*/{PUBLICITY_XLSX}"))
     assert len(archived) == 1 and archived[0].read_bytes() == path.read_bytes()
 
     units = json.loads((out / "results.json").read_text("utf-8"))["units"]

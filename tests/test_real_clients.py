@@ -94,8 +94,8 @@ def run(tmp_path_factory) -> Run:
 
 def _template(run: Run) -> Path:
     """One departmental indicator return (the 统计局 one, the widest, when the scheme has it)."""
-    returns = sorted((run.output / "填报模板").glob("*指标数据填报表*.xlsx"))
-    assert returns, sorted(p.name for p in (run.output / "填报模板").iterdir())
+    returns = sorted((run.folder / "填报模板").glob("*指标数据填报表*.xlsx"))
+    assert returns, sorted(p.name for p in (run.folder / "填报模板").iterdir())
     return next((p for p in returns if "统计局" in p.name), returns[0])
 
 

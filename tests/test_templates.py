@@ -39,7 +39,7 @@ def department_returns(folder: Path) -> list[Path]:
 
 
 def indicator_templates(folder: Path) -> list[Path]:
-    return sorted((folder / "output" / TEMPLATES_DIR).glob("*指标数据填报表*.xlsx"))
+    return sorted((folder / TEMPLATES_DIR).glob("*指标数据填报表*.xlsx"))
 
 
 def fill_templates(folder: Path, data, out: Path) -> list[Path]:
@@ -87,7 +87,7 @@ def test_templates_command_writes_one_protected_validated_print_ready_workbook_p
     res = kaohe("templates", example)
     assert res.returncode == 0, res.stderr
     scheme = load_scheme(example)
-    paths = sorted((example / "output" / TEMPLATES_DIR).glob("*.xlsx"))
+    paths = sorted((example / TEMPLATES_DIR).glob("*.xlsx"))
     assert len(paths) == len(scheme.sources) + 3 == 9  # + 加减分, 一票否决 and 弄虚作假 registers
     assert "已生成 9 份填报模板" in res.stdout
     wb = openpyxl.load_workbook(next(p for p in paths if "统计局" in p.name))
@@ -128,7 +128,7 @@ def test_not_assessed_cells_are_locked_dashes(tmp_path):
     ind = next(i for i in scheme.indicators if i.groups)
     layout = layout_for(scheme, ind.source)
     col = next(c.col for c in layout.columns if c.role == ind.id)
-    wb = openpyxl.load_workbook(next((folder / "output" / TEMPLATES_DIR).glob(f"*（{ind.source}）.xlsx")))
+    wb = openpyxl.load_workbook(next((folder / TEMPLATES_DIR).glob(f"*（{ind.source}）.xlsx")))
     ws = wb["指标数据"]
     group_of = {u.name: u.group for u in scheme.units}
     assert len({ind.applies_to(group_of[u]) for u in layout.units}) == 2  # some units assessed, some not
@@ -241,7 +241,7 @@ def test_registers_are_filled_from_drop_downs_and_read_back_exactly(example, bas
     dated = {"adjustments": baseline.adjustments, "veto": baseline.vetoes}
     for kind, entries in dated.items():
         name = {"adjustments": "加减分登记表", "veto": "一票否决登记表"}[kind]
-        path = example / "output" / TEMPLATES_DIR / f"2025年度{name}.xlsx"
+        path = example / TEMPLATES_DIR / f"2025年度{name}.xlsx"
         wb = openpyxl.load_workbook(path)
         ws = wb[name]
         rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}

@@ -7,6 +7,8 @@ aliases and rules. Ingest only says where each cell came from. Files are read, n
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Callable
 from ..issues import Issue
 from ..numbers import control_chars
 from ..scheme import Scheme
+from . import bounded
 from .formulas import evaluate
 from ..units import UnitResolver
 from .layout import TEXT_ROLES, Table, data_rows, locate_table, suggest, total_rows
@@ -92,6 +95,7 @@ class InputFile:
     sha256: str
     kinds: list[str] = field(default_factory=list)
     mtime: float = 0.0  # modification time (seconds since the epoch): which of two resubmitted returns is newer
+    size: int = 0  # bytes: the file's reading budget grows with it (bounded.budget)
 
 
 @dataclass
@@ -104,28 +108,108 @@ class IngestResult:
     headers: list[HeaderCell] = field(default_factory=list)  # every mapped column's header
 
 
-def discover(input_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(returns to read, files ignored) under input/, recursively, in a stable order.
+@dataclass
+class Discovered:
+    returns: list[Path] = field(default_factory=list)  # regular files with a workbook suffix, to read
+    issues: list[Issue] = field(default_factory=list)  # what was skipped or refused, and why
 
-    Office lock files (~$x.xlsx) and hidden files/folders are skipped silently: they are never returns.
+
+def discover(input_dir: Path, folder: Path | None = None) -> Discovered:
+    """The returns under input/, recursively, in a stable order, without leaving the assessment folder.
+
+    Office lock files (~$x.xlsx) and hidden files/folders are skipped silently: they are never returns. A link is
+    followed only when it resolves inside the assessment folder (`folder`, default input/'s parent); one leading
+    outside is refused by name, never opened. FIFOs, devices and sockets are skipped with a message (opening a FIFO
+    would wait forever), and so is a folder named like a workbook. Other files are listed as ignored.
     """
-    wanted, ignored = [], []
-    for path in sorted(input_dir.rglob("*")):
-        rel = path.relative_to(input_dir)
-        if any(part.startswith((".", "~$")) for part in rel.parts):
-            continue
-        if not path.is_file():
-            continue
-        (wanted if path.suffix.lower() in SUPPORTED else ignored).append(path)
-    return wanted, ignored
+    input_dir = Path(input_dir)
+    root = Path(folder or input_dir.parent).resolve()
+    found = Discovered()
+    seen: set[Path] = set()
+
+    def walk(directory: Path) -> None:
+        real = directory.resolve()
+        if real in seen:  # a link back to a folder already walked
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            found.issues.append(Issue("unreadable-file", file=_rel(directory), params={"reason": f"无法列出文件夹内容（{exc.strerror}）"}))
+            return
+        for entry in entries:
+            if entry.name.startswith((".", "~$")):
+                continue
+            path = Path(entry.path)
+            rel = _rel(path)
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    found.issues.append(Issue("link-outside", file=rel, params={"target": str(target)}))
+                    continue
+            try:
+                st = path.stat()
+            except OSError:  # a dangling link, or a file removed meanwhile
+                found.issues.append(Issue("unreadable-file", file=rel, params={"reason": "文件不存在（可能是失效的快捷方式或链接）"}))
+                continue
+            workbook = path.suffix.lower() in SUPPORTED
+            if stat.S_ISDIR(st.st_mode):
+                if workbook:
+                    found.issues.append(Issue("not-a-file", file=rel, params={"what": "文件夹"}))
+                else:
+                    walk(path)
+            elif not stat.S_ISREG(st.st_mode):
+                found.issues.append(Issue("not-a-file", file=rel, params={"what": _special_kind(st.st_mode)}))
+            elif workbook:
+                found.returns.append(path)
+            else:
+                found.issues.append(Issue("ignored-file", file=rel))
+
+    def _rel(path: Path) -> str:
+        return str(path.relative_to(input_dir))
+
+    if not input_dir.resolve().is_relative_to(root):
+        found.issues.append(Issue("link-outside", file=".", params={"target": str(input_dir.resolve())}))
+        return found
+    walk(input_dir)
+    return found
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    return "特殊文件"
+
+
+# Larger than any return (a 20,000-unit workbook is a few MB): beyond it a file is refused before it is hashed.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def _checked_file(path: Path) -> tuple[str, float, int]:
+    """(sha256, mtime, size) of a regular file no larger than MAX_FILE_BYTES, read through one descriptor (no race with
+    a file swapped for a FIFO or a link between the check and the read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ReadError(f"无法打开文件（{exc.strerror}）") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("不是普通文件", "not-a-file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ReadError(f"文件大小 {st.st_size / (1 << 20):.0f} MB，超过上限 {MAX_FILE_BYTES >> 20} MB", "file-too-large")
+        h = hashlib.sha256()
+        budget = MAX_FILE_BYTES + 1
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            budget -= len(chunk)
+            if budget < 0:  # grew while being read
+                raise ReadError(f"文件大小超过上限 {MAX_FILE_BYTES >> 20} MB", "file-too-large")
             h.update(chunk)
-    return h.hexdigest()
+        return h.hexdigest(), st.st_mtime, st.st_size
 
 
 # Longer than any name, number or reason a return holds: 32,767-character cells come from other programs or
@@ -155,11 +239,8 @@ def text_issues(cell: RawCell) -> list[Issue]:
 
 
 def _merge_origin(sheet: Sheet, r: int, c: int) -> tuple[int, int]:
-    """The top-left cell of the merged range holding (r, c), or (r, c) itself."""
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 <= r <= r1 and c0 <= c <= c1:
-            return r0, c0
-    return r, c
+    """The top-left cell of the merged range holding (r, c), or (r, c) itself (indexed: `Sheet.merge_origin`)."""
+    return sheet.merge_origin(r, c)
 
 
 def extract(sheet: Sheet, table: Table, rel: str, view: Sheet | None = None,
@@ -252,96 +333,174 @@ def _describe(reading: SheetReading, table: Table, at, labels: dict[str, str], r
 
 
 def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None = None) -> IngestResult:
+    """Every return under input/, each read in a bounded child process (`bounded.call`), in a stable order."""
     input_dir = Path(folder) / "input"
     result = IngestResult()
     if not input_dir.is_dir():
         return result
-    paths, ignored = discover(input_dir)
-    for path in ignored:
-        result.issues.append(Issue("ignored-file", file=str(path.relative_to(input_dir))))
+    found = discover(input_dir, Path(folder))
+    paths = found.returns
+    result.issues.extend(found.issues)
     seen_hashes: dict[str, str] = {}
-    indicator_names = [i.name for i in scheme.measures]
-    labels = {i.id: i.label for i in scheme.measures}
-    units = UnitResolver(scheme)
+    context = _ReadContext(scheme)
+    todo: list[tuple[Path, str, InputFile]] = []
     for path in paths:
         rel = str(path.relative_to(input_dir))
-        if progress:
-            progress(rel)
-        digest = _sha256(path)
+        try:
+            digest, mtime, size = _checked_file(path)
+        except ReadError as exc:
+            result.issues.append(Issue(exc.code, file=rel, params={"reason": exc.reason}))
+            continue
         if digest in seen_hashes:
             result.issues.append(Issue("duplicate-file", file=rel, params={"other": seen_hashes[digest]}))
             continue
         seen_hashes[digest] = rel
-        info = InputFile(rel, digest, mtime=path.stat().st_mtime)
+        info = InputFile(rel, digest, mtime=mtime, size=size)
         result.files.append(info)
-        try:
-            sheets = read_workbook(path)
-        except ReadError as exc:
-            result.issues.append(Issue(exc.code, file=rel, params={"reason": exc.reason}))
+        todo.append((path, rel, info))
+
+    def job(path: Path, rel: str):
+        return lambda: read_return(path, rel, context)
+
+    _preload_readers()
+
+    budgets = [bounded.budget(context.seconds, t[2].size) for t in todo]
+    readings = bounded.run_all([job(*t[:2]) for t in todo], budgets, parallel=READERS,
+                               started=(lambda i: progress(todo[i][1])) if progress else None)
+    for (path, rel, info), got in zip(todo, readings):
+        if isinstance(got, bounded.BoundExceeded):
+            result.issues.append(Issue(got.code, file=rel, params={"reason": got.reason}))
+            result.readings.append(SheetReading(rel, "", reason="未能读取"))
             continue
-        template = match_template(sheets, scheme, rel)  # a generated template maps its cells exactly
-        result.issues.extend(template.issues)
-        for sheet in sheets:
-            reading = SheetReading(rel, sheet.name)
-            result.readings.append(reading)
-            if sheet.name in template.skip:
-                reading.reason = "填报模板的说明页"
-                continue
-            table, view, located = template.tables.get(sheet.name), sheet, None
-            if table is not None:
-                reading.evidence = "填报模板的隐藏信息"
-            else:
-                located = locate_table(sheet, scheme, rel, units)
-                table = located.table
-                if table is not None and table.transposed:
-                    view = sheet.transposed()
-            card = locate_scorecard(sheet, scheme) if table is None and not located.ignored else None
-            if card is not None:
-                info.kinds.append("scorecard")
-                result.rows.extend(scorecard_rows(card, sheet, rel))
-                reading.kind, reading.rows = KIND_LABELS["scorecard"], len(card.scores)
-                reading.context = f"被考核单位：{card.unit_text}"
-                for text, (r, c) in card.unknown:
-                    result.issues.append(Issue("unknown-item", file=rel, sheet=sheet.name, cell=cell_name(r, c),
-                                               params={"name": text, "hint": suggest(text.split("/")[-1], indicator_names)}))
-                continue
-            if table is None:
-                reading.reason, reading.units = located.reason, located.units
-                if located.other_year is not None:
-                    result.issues.append(Issue("other-year-sheet", file=rel, sheet=sheet.name,
-                                               params={"year": located.other_year, "this": scheme.assessment.year}))
-                elif located.units:
-                    result.issues.append(Issue("unused-sheet", file=rel, sheet=sheet.name,
-                                               params={"units": located.units, "reason": located.reason}))
-                elif sheet.cells:
-                    code = "unrecognised-file" if len(sheets) == 1 else "unrecognised-sheet"
-                    result.issues.append(Issue(code, file=rel, sheet=sheet.name))
-                continue
-            info.kinds.append(table.kind)
-
-            def at(r: int, c: int) -> str:
-                return cell_name(c, r) if table.transposed else cell_name(r, c)
-
-            header_row = table.header_rows[0]
-            for col, text in table.unknown_columns.items():
-                result.issues.append(
-                    Issue("unknown-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
-                          params={"name": text, "hint": suggest(text.split("/")[0], indicator_names)})
-                )
-            for col, other in table.duplicate_columns.items():
-                result.issues.append(
-                    Issue("duplicate-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
-                          params={"other": at(header_row, other)})
-                )
-            for col, ids in table.ambiguous.items():
-                result.issues.append(
-                    Issue("ambiguous-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
-                          params={"name": table.headers.get(col, ""), "candidates": "、".join(labels[i] for i in ids)})
-                )
-            result.headers.extend(HeaderCell(rel, sheet.name, at(header_row, c), table.kind, role, table.headers.get(c, ""))
-                                  for c, role in sorted(table.columns.items()))
-            rows, issues = extract(sheet, table, rel, view, result.totals)
-            result.rows.extend(rows)
-            result.issues.extend(issues)
-            _describe(reading, table, at, labels, len(rows))
+        if isinstance(got, BaseException):
+            raise got
+        info.kinds.extend(got.kinds)
+        for name in ("rows", "issues", "readings", "totals", "headers"):
+            getattr(result, name).extend(getattr(got, name))
     return result
+
+
+# The reader libraries, imported in the parent before the children are forked: each child then inherits them
+# instead of importing them again (a third of a second per file).
+READER_MODULES = ("openpyxl", "openpyxl.reader.excel", "openpyxl.worksheet._reader", "python_calamine", "xlrd",
+                  "xlrd.compdoc", "defusedxml.ElementTree")
+
+
+def _preload_readers() -> None:
+    import importlib
+
+    for name in READER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+# Returns read at once, each in its own bounded child: the machines this runs on have two cores or more.
+READERS = 2
+
+
+@dataclass
+class _ReadContext:
+    """What reading one return needs from the scheme, built once per run (and inherited by each child)."""
+
+    scheme: Scheme
+    indicator_names: list[str] = field(init=False)
+    labels: dict[str, str] = field(init=False)
+    units: UnitResolver = field(init=False)
+    seconds: float = field(init=False)
+
+    def __post_init__(self):
+        self.indicator_names = [i.name for i in self.scheme.measures]
+        self.labels = {i.id: i.label for i in self.scheme.measures}
+        self.units = UnitResolver(self.scheme)
+        self.seconds = self.scheme.ingest.file_seconds
+
+
+@dataclass
+class FileReading:
+    """What one return gave: the kinds of table it held, its rows, issues, reading map, totals and headers."""
+
+    kinds: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    readings: list[SheetReading] = field(default_factory=list)
+    totals: list[TotalRow] = field(default_factory=list)
+    headers: list[HeaderCell] = field(default_factory=list)
+
+
+def read_return(path: Path, rel: str, context: _ReadContext) -> FileReading:
+    """Read one return and lift its tables into rows (pure: runs in the bounded child)."""
+    scheme, units, labels, indicator_names = context.scheme, context.units, context.labels, context.indicator_names
+    got = FileReading()
+    try:
+        sheets = read_workbook(path)
+    except ReadError as exc:
+        got.issues.append(Issue(exc.code, file=rel, params={"reason": exc.reason}))
+        return got
+    template = match_template(sheets, scheme, rel)  # a generated template maps its cells exactly
+    got.issues.extend(template.issues)
+    for sheet in sheets:
+        reading = SheetReading(rel, sheet.name)
+        got.readings.append(reading)
+        if sheet.name in template.skip:
+            reading.reason = "填报模板的说明页"
+            continue
+        table, view, located = template.tables.get(sheet.name), sheet, None
+        if table is not None:
+            reading.evidence = "填报模板的隐藏信息"
+        else:
+            located = locate_table(sheet, scheme, rel, units)
+            table = located.table
+            if table is not None and table.transposed:
+                view = sheet.transposed()
+        card = locate_scorecard(sheet, scheme) if table is None and not located.ignored else None
+        if card is not None:
+            got.kinds.append("scorecard")
+            got.rows.extend(scorecard_rows(card, sheet, rel))
+            reading.kind, reading.rows = KIND_LABELS["scorecard"], len(card.scores)
+            reading.context = f"被考核单位：{card.unit_text}"
+            for text, (r, c) in card.unknown:
+                got.issues.append(Issue("unknown-item", file=rel, sheet=sheet.name, cell=cell_name(r, c),
+                                        params={"name": text, "hint": suggest(text.split("/")[-1], indicator_names)}))
+            continue
+        if table is None:
+            reading.reason, reading.units = located.reason, located.units
+            if located.other_year is not None:
+                got.issues.append(Issue("other-year-sheet", file=rel, sheet=sheet.name,
+                                        params={"year": located.other_year, "this": scheme.assessment.year}))
+            elif located.units:
+                got.issues.append(Issue("unused-sheet", file=rel, sheet=sheet.name,
+                                        params={"units": located.units, "reason": located.reason}))
+            elif sheet.cells:
+                code = "unrecognised-file" if len(sheets) == 1 else "unrecognised-sheet"
+                got.issues.append(Issue(code, file=rel, sheet=sheet.name))
+            continue
+        got.kinds.append(table.kind)
+
+        def at(r: int, c: int) -> str:
+            return cell_name(c, r) if table.transposed else cell_name(r, c)
+
+        header_row = table.header_rows[0]
+        for col, text in table.unknown_columns.items():
+            got.issues.append(
+                Issue("unknown-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
+                      params={"name": text, "hint": suggest(text.split("/")[0], indicator_names)})
+            )
+        for col, other in table.duplicate_columns.items():
+            got.issues.append(
+                Issue("duplicate-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
+                      params={"other": at(header_row, other)})
+            )
+        for col, ids in table.ambiguous.items():
+            got.issues.append(
+                Issue("ambiguous-column", file=rel, sheet=sheet.name, cell=at(header_row, col),
+                      params={"name": table.headers.get(col, ""), "candidates": "、".join(labels[i] for i in ids)})
+            )
+        got.headers.extend(HeaderCell(rel, sheet.name, at(header_row, c), table.kind, role, table.headers.get(c, ""))
+                           for c, role in sorted(table.columns.items()))
+        rows, issues = extract(sheet, table, rel, view, got.totals)
+        got.rows.extend(rows)
+        got.issues.extend(issues)
+        _describe(reading, table, at, labels, len(rows))
+    return got
