@@ -18,6 +18,7 @@ from ..issues import Issue
 from ..numbers import control_chars
 from ..scheme import Scheme
 from . import bounded
+from .parts import MAX_FILE_BYTES
 from .formulas import evaluate
 from ..units import UnitResolver
 from .layout import TEXT_ROLES, Table, data_rows, locate_table, suggest, total_rows
@@ -185,8 +186,8 @@ def _special_kind(mode: int) -> str:
     return "特殊文件"
 
 
-# Larger than any return (a 20,000-unit workbook is a few MB): beyond it a file is refused before it is hashed.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+# MAX_FILE_BYTES (parts.py): larger than any return (a 20,000-unit workbook is a few MB); beyond it a file is
+# refused before it is hashed.
 
 
 def _checked_file(path: Path) -> tuple[str, float, int]:
