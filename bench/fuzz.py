@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.ingest.reader import ReadError, format_note, read_workbook  # noqa: E402
+from pipeline.ingest.reader import ReadError, cell_name, format_note, read_workbook  # noqa: E402
 from pipeline.issues import CATALOGUE  # noqa: E402
 from pipeline.numbers import NotANumber, parse_number  # noqa: E402
 
@@ -159,14 +159,6 @@ def _col(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _unxml(s: str) -> str:
@@ -469,17 +461,17 @@ def judge(base: Base, expect: Expect, result) -> tuple[str, str]:
         reading = _reading(sheet, key) if sheet is not None else ABSENT
         v = _judge_cell(expected, reading)
         if v == "wrong":
-            return "SILENT-WRONG", f"{name}!{_letters(key[1])}{key[0]}: expected {expected}, read {reading}"
+            return "SILENT-WRONG", f"{name}!{cell_name(key[0], key[1])}: expected {expected}, read {reading}"
         if v == "issue":
             verdict = "issue"
-            details.append(f"{_letters(key[1])}{key[0]} flagged")
+            details.append(f"{cell_name(key[0], key[1])} flagged")
     for old, new in expect.moved.items():  # a cell a mutation moved: its base reading, at its new place
         before, now = base.reading.get(old, ABSENT), got.get(new, ABSENT)
         if now != before and not (now[0] == before[0] == "number" and _same_number(now[1], before[1])):
             if now[0] == "flagged":
                 verdict = "issue"
                 continue
-            return "SILENT-WRONG", f"moved {old[0]}!{_letters(old[1][1])}{old[1][0]} -> {_letters(new[1][1])}{new[1][0]}: was {before}, read {now}"
+            return "SILENT-WRONG", f"moved {old[0]}!{cell_name(old[1][0], old[1][1])} -> {cell_name(new[1][0], new[1][1])}: was {before}, read {now}"
     if expect.rest_same:
         touched = set(expect.cells) | expect.unjudged | set(expect.moved) | set(expect.moved.values())
         for where, reading in got.items():
@@ -487,10 +479,10 @@ def judge(base: Base, expect: Expect, result) -> tuple[str, str]:
                 continue
             before = base.reading.get(where, ABSENT)
             if reading != before and not (reading[0] == before[0] == "number" and _same_number(reading[1], before[1])):
-                return "SILENT-WRONG", f"untouched {where[0]}!{_letters(where[1][1])}{where[1][0]}: was {before}, read {reading}"
+                return "SILENT-WRONG", f"untouched {where[0]}!{cell_name(where[1][0], where[1][1])}: was {before}, read {reading}"
         for where, before in base.reading.items():
             if where not in got and where not in touched:
-                return "SILENT-WRONG", f"untouched {where[0]}!{_letters(where[1][1])}{where[1][0]} lost (was {before})"
+                return "SILENT-WRONG", f"untouched {where[0]}!{cell_name(where[1][0], where[1][1])} lost (was {before})"
     return ("read-correctly", "") if verdict == "ok" else ("refused-with-issue", "; ".join(details)[:80])
 
 
@@ -618,8 +610,8 @@ def m_reorder(rng: random.Random, base: Base) -> Mutant:
 def m_absurd_ref(rng: random.Random, base: Base) -> Mutant:
     cell = rng.choice(base.cells)
     row, col = cell.key
-    choice = rng.choice(["XFE1", "A0", "A1048577", "AAAA1", "1A", "C 5", "R1C1", f"{_letters(col).lower()}{row}",
-                         f"${_letters(col)}${row}", "remove", "empty", "XFD1048576"])
+    choice = rng.choice(["XFE1", "A0", "A1048577", "AAAA1", "1A", "C 5", "R1C1", cell_name(row, col).lower(),
+                         "$" + cell_name(row, col).rstrip("0123456789") + f"${row}", "remove", "empty", "XFD1048576"])
     xml = base.parts[base.sheet_part]
     inner_span = xml[cell.span[0]:cell.span[1]]
     exp = Expect()
@@ -949,7 +941,7 @@ def m_xls(rng: random.Random, base: Base) -> Mutant | None:
             exp.cells[where] = number(Decimal(repr(value)) * scale)
         else:
             exp.unjudged.add(where)
-        return Mutant(f"xls NUMBER {_letters(col)}{row}={value!r}", bytes(data), ".xls", exp)
+        return Mutant(f"xls NUMBER {cell_name(row, col)}={value!r}", bytes(data), ".xls", exp)
     if choice < 0.8 and base.extra["dims"]:
         rows, cols = rng.choice([(1, 1), (20, 10), (65536, 256), (0xFFFFFFFF, 0xFFFF), (100000, 300)])
         for at in base.extra["dims"]:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 YEAR = 2025
 SEED = 20251
 COUNTY = "示范县"
@@ -618,7 +620,7 @@ def rows_table(g: Grid, lay: Layout, cols: Cols, data, units: list[str], top: in
         nonlocal r
         g.put(r, unit_col, label)
         for col in col_of.values():
-            letter = _letter(col)
+            letter = get_column_letter(col)
             g.put(r, col, f"={fn}({letter}{start}:{letter}{r - 1})")
         r += 1
 
@@ -634,12 +636,12 @@ def rows_table(g: Grid, lay: Layout, cols: Cols, data, units: list[str], top: in
             formula_row("小计", "SUM", start)
         g.put(r, unit_col, "合计")
         for col in col_of.values():
-            letter = _letter(col)
+            letter = get_column_letter(col)
             g.put(r, col, "=" + "+".join(f"SUM({letter}{a}:{letter}{b})" for a, b in subtotals))
         r += 1
         g.put(r, unit_col, "全县平均")
         for col in col_of.values():
-            letter = _letter(col)
+            letter = get_column_letter(col)
             g.put(r, col, "=AVERAGE(" + ",".join(f"{letter}{a}:{letter}{b}" for a, b in subtotals) + ")")
         r += 1
     elif lay.body == "notes":
@@ -698,14 +700,6 @@ def across_table(g: Grid, lay: Layout, cols: Cols, data, units: list[str], top: 
             r += 1
     g.line(r, "注：数据截至2025年12月31日。", first_unit_col + len(units) - 1)
     return r + 1
-
-
-def _letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 # ====================================================================================== the returns
