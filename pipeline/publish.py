@@ -39,6 +39,7 @@ OUTPUT_LINK = "output"
 TEMPLATES_LINK = "填报模板"
 MANIFEST = ".kaohe-manifest.json"
 STAGING_PREFIX = ".tmp-"
+MIGRATING_PREFIX = ".moving-"  # an old output/ folder on its way into the archive (recover() puts it back)
 _GENERATION = re.compile(r"^(\d{4,})-\d{8}-\d{6}")
 
 # Fault injection for the publishing window (tests kill the process at each step): called with the step's name.
@@ -166,12 +167,15 @@ class Store:
             current = self.current()
             gen = self.generations / pending
             if (current is None or current.name != pending) and gen.is_dir():
-                shutil.rmtree(gen, ignore_errors=True)
+                self._discard(gen)
                 done.append(f"上次运行在发布结果时中断，已撤销其未发布完成的结果 {self.store_dir}/{pending}")
             self.journal.unlink(missing_ok=True)
         if self.generations.is_dir():
             for p in self.generations.iterdir():
-                if p.name.startswith(STAGING_PREFIX):
+                if p.name.startswith(MIGRATING_PREFIX) and not self.link.exists() and not self.link.is_symlink():
+                    os.rename(p, self.link)  # an interrupted migration: the old folder goes back, to move again
+                    done.append(f"上次运行在移动原有的 {self.link_name}/ 文件夹时中断，已将其放回原处")
+                elif p.name.startswith(STAGING_PREFIX):
                     shutil.rmtree(p, ignore_errors=True)
                     done.append(f"已清理上次中断运行留下的临时文件夹 {self.store_dir}/{p.name}")
         for p in self.folder.glob(f".{self.link_name}{STAGING_PREFIX}*"):
@@ -185,14 +189,29 @@ class Store:
         return done
 
     def _migrate(self) -> None:
-        """An `output/` folder of an older kaohe (or made by hand) moves whole into the archive: nothing is lost."""
+        """An `output/` folder of an older kaohe (or made by hand) moves whole into the archive: nothing is lost.
+
+        It is moved under a staging name, given its manifest there, and only then named as a generation, so an
+        interruption leaves it either in place, or in staging (which the next recovery moves back), never as an
+        archived generation without a manifest."""
         self.generations.mkdir(parents=True, exist_ok=True)
-        name = f"{self._next_seq():04d}-{_stamp()}-旧版输出"
-        gen = self.generations / name
-        os.rename(self.link, gen)
+        moving = self.generations / f"{MIGRATING_PREFIX}{uuid.uuid4().hex[:12]}"
+        os.rename(self.link, moving)
         fsync_dir(self.folder)
-        files = [p for p in gen.rglob("*") if p.is_file() and not p.is_symlink()]  # as found: it is kept, not judged
-        _write_manifest(gen, {str(p.relative_to(gen)): p for p in files})
+        files = [p for p in moving.rglob("*") if p.is_file() and not p.is_symlink()  # as found: kept, not judged
+                 and p != moving / MANIFEST]  # (one left by an interrupted migration is rewritten)
+        _write_manifest(moving, {str(p.relative_to(moving)): p for p in files})
+        os.rename(moving, self.generations / f"{self._next_seq():04d}-{_stamp()}-旧版输出")
+        fsync_dir(self.generations)
+
+    def _discard(self, path: Path) -> None:
+        """Remove a generation: first renamed to a staging name (one atomic step), then deleted, so an interruption
+        never leaves a half-deleted folder that looks like an archived run (the next recovery finishes the job)."""
+        doomed = self.generations / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+        os.rename(path, doomed)
+        fsync_dir(self.generations)
+        _step("discarding")
+        shutil.rmtree(doomed, ignore_errors=True)
 
     # -- publishing -----------------------------------------------------------------------------------------------
     def _next_seq(self) -> int:
@@ -238,7 +257,7 @@ class Store:
         if not self.keep_all:
             for old in self.all():
                 if old.name != name:
-                    shutil.rmtree(old.path, ignore_errors=True)
+                    self._discard(old.path)
         return Generation(gen)
 
     def describe(self) -> str:

@@ -51,11 +51,15 @@ class RunOutcome:
 
 
 def _try_lock(fh) -> bool:
-    """Non-blocking exclusive lock held by the open file; the OS drops it when the process dies."""
+    """Non-blocking exclusive lock held by this process; the OS drops it when the process dies.
+
+    A POSIX record lock (lockf), not flock: an flock belongs to the open file and is shared by forked children, so the
+    bounded readers of a run killed with kill -9 kept the folder locked until they finished. A record lock belongs to
+    the process and is never inherited."""
     try:
         import fcntl
 
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
     except ImportError:  # Windows
         import msvcrt
@@ -65,7 +69,7 @@ def _try_lock(fh) -> bool:
             return True
         except OSError:
             return False
-    except BlockingIOError:
+    except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: held by another process
         return False
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import faulthandler
+import io
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -38,12 +45,72 @@ def bundled_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     return folder, res
 
 
-def kaohe(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run `kaohe ARGS` as a user would (a subprocess), capturing Chinese output."""
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd or ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300,
-    )
+def kaohe(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `kaohe ARGS` as a user would, capturing its Chinese output, exit code and anything that escapes it.
+
+    The command runs in a forked copy of this test process (which has already imported kaohe's dependencies), through
+    the same entry point as `python -m pipeline`: its own stdin, stdout and stderr, working folder, signal handlers and
+    exit code. Only the interpreter's start-up (about 1.5 s of imports, paid ~150 times by the suite) is skipped; the
+    tests of start-up itself (Ctrl-C while importing, the crash log of a real subprocess) start a real interpreter.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through its exit code and output files
+            code = 1
+            try:
+                code = _child_main(args, cwd or ROOT, out.fileno(), err.fileno())
+            finally:
+                os._exit(code)
+        deadline = time.monotonic() + timeout
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise subprocess.TimeoutExpired(["kaohe", *map(str, args)], timeout)
+            time.sleep(0.01)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(["kaohe", *map(str, args)], os.waitstatus_to_exitcode(status),
+                                           out.read().decode("utf-8"), err.read().decode("utf-8"))
+
+
+def _child_main(args, cwd: Path, out_fd: int, err_fd: int) -> int:
+    """In the forked child: the process state `python -m pipeline ARGS` would start with, then its entry point."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out_fd, 1)
+    os.dup2(err_fd, 2)
+    os.chdir(cwd)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGALRM):
+        signal.signal(sig, signal.SIG_IGN if sig == signal.SIGPIPE else signal.SIG_DFL)
+    if faulthandler.is_enabled():
+        faulthandler.disable()
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace",
+                                  write_through=True)
+    sys.argv = [str(ROOT / "pipeline" / "__main__.py"), *map(str, args)]
+    from pipeline.entry import main
+
+    try:
+        main()
+        return 0
+    except SystemExit as exc:  # as the interpreter turns sys.exit's argument into the exit status
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    except BaseException:  # what would reach the user: the interpreter's traceback on stderr, exit 1
+        traceback.print_exc()
+        return 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 @pytest.fixture

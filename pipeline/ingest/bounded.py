@@ -49,12 +49,33 @@ def _address_space() -> int:
         return 0
 
 
-def _child(work: Callable[[], T], write_fd: int, memory: int) -> None:
-    """In the forked child: limits, run, send ("ok", result) or ("error", exception) pickled, exit without cleanup."""
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """The child never outlives the run: killed with it (Linux), and gone if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(70)
+
+
+def _child(work: Callable[[], T], write_fd: int, memory: int, seconds: float, parent: int) -> None:
+    """In the forked child: limits, run, send ("ok", result) or ("error", exception) pickled, exit without cleanup.
+
+    The parent enforces the wall-clock budget; if the parent is killed (kill -9) nobody would, so the child also dies
+    with its parent and has a CPU-time limit of its own (SIGXCPU) a little above the budget."""
     status = 0
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):  # the parent decides; an interrupt kills the child from there
             signal.signal(sig, signal.SIG_IGN)
+        _die_with(parent)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # a library's panic message or warning never reaches the user's console
         import faulthandler
@@ -66,6 +87,8 @@ def _child(work: Callable[[], T], write_fd: int, memory: int) -> None:
             base = _address_space()
             if base and memory:
                 resource.setrlimit(resource.RLIMIT_AS, (base + memory, base + memory))
+            cpu = int(seconds) + 2
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         except (ImportError, ValueError, OSError):
             pass
         try:
@@ -105,10 +128,11 @@ class _Job:
         read_fd, write_fd = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_fd)
-            _child(work, write_fd, memory)
+            _child(work, write_fd, memory, seconds, parent)
         os.close(write_fd)
         self.pid, self.fd, self.chunks = pid, read_fd, []
         self.deadline = time.monotonic() + seconds
@@ -197,6 +221,8 @@ def _kill(pid: int) -> None:
 def _death(status: int) -> str:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
+        if sig == getattr(signal, "SIGXCPU", None):
+            return "读取所用时间超过上限，已停止读取（文件可能被恶意构造，或内容异常庞大）"
         if sig == signal.SIGABRT:
             return "读取组件异常终止（文件结构异常，可能已损坏或被恶意构造），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
         return f"读取进程被系统终止（信号 {sig}，可能是内存不足），文件内容可能异常庞大或被恶意构造"
