@@ -154,7 +154,7 @@ class _Normalizer:
                 continue
             for ind in inds:
                 # 连续考核 reads the cumulative columns (累计完成 / 累计目标) instead of this year's
-                vpart, tpart = ("cum", "cum_target") if ind.basis == "cumulative" else ("value", "target")
+                vpart, tpart = ("cum", "cum_target") if ind.cumulative else ("value", "target")
                 for unit in self.scheme.unit_names:
                     if not ind.applies_to(self.group_of[unit]):
                         continue  # the indicator is not assessed for this unit's group
@@ -176,7 +176,7 @@ class _Normalizer:
                         self.issue("allowed-gap", cell, unit, ind.label, policy=GAP_POLICY[ind.missing])
                     if value is not None:
                         self.check_range(ind, value, cell, unit)
-                    if ind.target == "column" and value is not None and target is None:
+                    if ind.target_column and value is not None and target is None:
                         self.issue("missing-target", tcell or cell, unit, ind.label)
                     records.append({
                         "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year),
@@ -188,7 +188,7 @@ class _Normalizer:
                         if cell is not None and last is None and (unit, ind.id, "last") not in self.failed:
                             self.issue("missing-last-year", lcell or cell, unit, ind.label)
                         elif last is not None:
-                            self.check_range(ind, last, lcell, unit)
+                            self.check_range(ind, last, lcell, unit, "last")
                         records.append({
                             "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year - 1),
                             "value": last, "target": None, "source": lcell.source if lcell else "", "target_source": "",
@@ -207,13 +207,12 @@ class _Normalizer:
             self.absent_reported.add(key)
             self.issues.append(Issue("absent-unit", unit=unit, params={"unit": unit, "source": source}))
 
-    def check_range(self, ind, value: Decimal, cell: RawCell, unit: str):
-        if ind.method == "direct" and not (0 <= value <= Decimal(str(ind.points))):
-            self.issue("out-of-range", cell, unit, ind.label, value=value, low=0, high=f"{ind.points:g}")
-        elif ind.method == "count_deduct" and value < 0:
-            self.issue("negative-value", cell, unit, ind.label, value=value)
-        elif ind.method == "growth" and value <= 0:  # indices divide by it
-            self.issue("not-positive", cell, unit, ind.label, value=value)
+    def check_range(self, ind, value: Decimal, cell: RawCell, unit: str, column: str = "value"):
+        """The bounds the indicator's method sets on a figure it reads (pipeline/methods/), as the cell is read."""
+        broken = next((b for b in ind.bounds() if b.stage == "read" and column in b.columns and not b.admits(value)),
+                      None)
+        if broken is not None:
+            self.issue(broken.issue, cell, unit, ind.label, value=value, **broken.params)
 
     # -- survey --------------------------------------------------------------------------------------
     def tallies(self) -> list[Tally]:

@@ -121,8 +121,10 @@ def check_values(scheme: Scheme, values: pd.DataFrame) -> list[Issue]:
                 issues.append(Issue("out-of-range", params={"value": show(v), "low": f"{ind.range[0]:g}",
                                                             "high": f"{ind.range[1]:g}"}, **at))
                 continue
-            if ind.method == "completion" and v < 0:
-                issues.append(Issue("negative-value", params={"value": show(v)}, **at))
+            broken = next((b for b in ind.bounds() if b.stage == "plausibility" and column in b.columns
+                           and not b.admits(v)), None)
+            if broken is not None:  # the method's own bounds (a negative completion actual or target)
+                issues.append(Issue(broken.issue, params={"value": show(v), **broken.params}, **at))
                 continue
             if ind.range is not None:
                 continue  # the office declared what is plausible: no guessing from the peers

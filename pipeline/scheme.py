@@ -8,27 +8,27 @@ checked after. Any problem raises `SchemeError` with Chinese text naming the key
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
 from collections import Counter
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
-METHOD_LABELS = {
-    "direct": "直接计分",
-    "efficacy": "功效系数法",
-    "efficacy_standard": "五档标准值功效系数法",
-    "completion": "完成率计分",
-    "step": "达标按差距扣分",
-    "count_deduct": "按次扣分",
-    "rank": "名次计分",
-}
+from . import methods as _methods
+from .methods.base import Bound
+from .scheme_base import (  # noqa: F401 - re-exported: the limits are part of the scheme's documented contract
+    INT_LIMIT, INT_RANGES, LIST_LIMIT, LIST_LIMITS, LONG_TEXT_FIELDS, LONG_TEXT_LIMIT, NUMBER_LIMIT, TEXT_LIMIT,
+    _bad_char, _check_range, _check_value, _Model, _show_int)
+from .scheme_messages import explain_errors
+
+# method -> Chinese label, from the registry (kept current when a method is registered).
+METHOD_LABELS = {name: model.method_label for name, model in _methods.METHODS.items()}
 
 
 class SchemeError(Exception):
@@ -38,89 +38,10 @@ class SchemeError(Exception):
 GAP_POLICY = {"zero": "记 0 分", "reweight": "不计入，其余指标按比例折算"}
 
 
-# Bounds every value of the scheme is checked against (docs/方案编写指南.md §1「方案文件本身的限制」,
-# docs/decisions.md): a config.toml is an untrusted file like any return.
+# Limits of the scheme as a whole (the per-value ones are in scheme_base.py).
 MAX_SCHEME_BYTES = 8_000_000  # config.toml itself (a real scheme is tens of KB)
-TEXT_LIMIT = 200  # characters of a name, title, alias, header word, pattern, file name…
-LONG_TEXT_LIMIT = 2000  # characters of free text (`note`: 指标解释/统计口径)
-LONG_TEXT_FIELDS = frozenset({"note"})
-NUMBER_LIMIT = 1e15  # |x| of any number: beyond it a double no longer holds every integer (2^53 ≈ 9.0e15)
-INT_LIMIT = 1_000_000  # |n| of any integer (places, days, ranks, counts…), unless INT_RANGES says otherwise
-INT_RANGES = {"year": (1949, 2200), "publicity_days": (1, 365)}
-LIST_LIMIT = 1000  # items of any list or table (aliases, grades, prizes, rules, item weights…), except:
-LIST_LIMITS = {"units": 5000, "indicators": 2000, "categories": 2000}
 MAX_GROUPS = 100  # distinct unit groups (each is checked and scored apart)
 NESTING_LIMIT = 100  # arrays / inline tables inside one another: no scheme key needs more than 2
-
-
-def _bad_char(text: str, long: bool) -> str | None:
-    """The first character a text of the scheme may not hold, as U+XXXX: control characters (C0, DEL, C1) —
-    tabs and line breaks only in free text — and U+FFFE/U+FFFF and the line/paragraph separators, which no
-    Word or Excel output can carry."""
-    for ch in text:
-        o = ord(ch)
-        if o < 0x20 or 0x7F <= o <= 0x9F or o in (0xFFFE, 0xFFFF, 0x2028, 0x2029):
-            if long and ch in "\t\n\r":
-                continue
-            return f"U+{o:04X}"
-    return None
-
-
-def _show_int(value: int) -> str:
-    """An integer as a message shows it: a 30-digit number as its length, not its digits."""
-    if abs(value) < 10**18:
-        return str(value)
-    digits = len(str(abs(value))) if value.bit_length() < 14_000 else "上万"  # str() stops at 4300 digits
-    return f"{'-' if value < 0 else ''}一个 {digits} 位的数"
-
-
-def _check_value(value, field: str, where: str = "") -> None:
-    """Raise ValueError (Chinese, naming the list item) for a value outside the scheme's bounds."""
-    if isinstance(value, BaseModel) or value is None or isinstance(value, bool):
-        return
-    if isinstance(value, str):
-        long = field in LONG_TEXT_FIELDS
-        limit = LONG_TEXT_LIMIT if long else TEXT_LIMIT
-        if len(value) > limit:
-            raise ValueError(f"{where}文本过长（{len(value):,} 个字符，上限 {limit:,}）")
-        bad = _bad_char(value, long)
-        if bad:
-            allowed = "（只有说明文字可以含换行和制表符）" if not long else ""
-            raise ValueError(f"{where}含控制字符 {bad}，请删除{allowed}")
-    elif isinstance(value, int):
-        low, high = INT_RANGES.get(field, (-INT_LIMIT, INT_LIMIT))
-        shown = _show_int(value)
-        if field in INT_RANGES and not low <= value <= high:
-            raise ValueError(f"{where}取值 {shown} 超出允许范围 {low}–{high}")
-        if value > high:
-            raise ValueError(f"{where}取值 {shown} 过大（上限 {high:,}）")
-        if value < low:
-            raise ValueError(f"{where}取值 {shown} 过小（下限 {low:,}）")
-    elif isinstance(value, float):
-        if value != value or abs(value) == float("inf"):
-            raise ValueError(f"{where}应为有限数值（不能是 nan 或 inf）")
-        if abs(value) > NUMBER_LIMIT:
-            raise ValueError(f"{where}数值 {value:g} 过大（绝对值不能超过 1e15）")
-    elif isinstance(value, (list, tuple, dict)) and len(value) > LIST_LIMITS.get(field, LIST_LIMIT):
-        raise ValueError(f"{where}项数过多（{len(value):,} 项，上限 {LIST_LIMITS.get(field, LIST_LIMIT):,}）")
-    elif isinstance(value, (list, tuple)):
-        for k, item in enumerate(value):
-            _check_value(item, field, f"{where}第 {k + 1} 项")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_value(key, field, f"{where}键“{str(key)[:20]}”")
-            _check_value(item, field, f"{where}“{str(key)[:20]}”的值")
-
-
-class _Model(BaseModel):
-    # allow_inf_nan=False: nan/inf in any float field is a type error (`finite_number`); _bounded checks the rest
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _bounded(cls, value, info: ValidationInfo):
-        _check_value(value, info.field_name)
-        return value
 
 
 class Assessment(_Model):
@@ -239,16 +160,6 @@ class Awards(_Model):
     single: list[SingleAward] = []
 
 
-def _check_range(value: tuple[float, float] | None) -> None:
-    """`range = [low, high]`: the values a return may hold for the indicator (plausibility, docs/decisions.md)."""
-    if value is not None:
-        low, high = value
-        if not (abs(low) < float("inf") and abs(high) < float("inf")):
-            raise ValueError(f"range = [{low:g}, {high:g}] 的上下限须为有限数值")
-        if low > high:
-            raise ValueError(f"range = [{low:g}, {high:g}] 的下限大于上限，应写作 [{high:g}, {low:g}]")
-
-
 class GrowthItem(_Model):
     """One indicator of a composite index (综合指数): read from returns with this year's and last year's value."""
 
@@ -261,14 +172,20 @@ class GrowthItem(_Model):
     aliases: list[str] = []
     note: str = ""  # 指标解释/统计口径, printed on the blank return template
     range: tuple[float, float] | None = None  # values a return may hold (this year's and last year's): else an error
-    # Shared with Indicator so that ingest/normalize treat both alike.
+    # What every indicator answers too (pipeline/methods/base.py), so that ingest, normalize and the blank
+    # templates treat both alike. `growth` is no scoring method: the component scores the index (score/growth.py).
     method: ClassVar[str] = "growth"
+    method_label: ClassVar[str] = "综合指数（本年值与上年值比较）"
     missing: ClassVar[str] = "error"
-    target: ClassVar[None] = None
-    basis: ClassVar[str] = "annual"
+    target_column: ClassVar[bool] = False
+    cumulative: ClassVar[bool] = False
 
     def applies_to(self, group: str) -> bool:
         return True  # a composite index compares every unit
+
+    def bounds(self) -> tuple[Bound, ...]:
+        # this year's and last year's values are divided by: both must be positive
+        return (Bound("not-positive", low=0, strict=True, columns=("value", "last"), prompt="请输入大于 0 的数字"),)
 
     @model_validator(mode="after")
     def _range_order(self):
@@ -453,80 +370,9 @@ class Unit(_Model):
     benchmark: str | None = None  # 追赶超越：the unit it measures itself against
 
 
-class Indicator(_Model):
-    id: str
-    name: str
-    category: list[str]
-    source: str
-    points: float = Field(gt=0)
-    method: Literal["direct", "efficacy", "efficacy_standard", "completion", "step", "count_deduct", "rank"]
-    weight: float = Field(1, gt=0)  # within its category, for mean/geomean categories
-    unit: str = ""
-    aliases: list[str] = []
-    note: str = ""  # 指标解释/统计口径, printed on the blank return template
-    direction: Literal["higher", "lower"] = "higher"
-    missing: Literal["error", "zero", "reweight"] = "error"
-    compare: Literal["all", "group"] = "all"  # units compared for efficacy/rank: all, or each group apart
-    groups: list[str] = []  # applies only to units of these groups (others: not assessed, weights rescale)
-    range: tuple[float, float] | None = None  # values a return may hold (value and target columns): else an error
-
-    def applies_to(self, group: str) -> bool:
-        return not self.groups or group in self.groups
-    # efficacy
-    base: float = Field(0.6, ge=0, le=1)
-    x_s: float | None = None
-    x_u: float | None = None
-    clamp_low: bool = False
-    round_ratio: int | None = Field(None, ge=0, le=10)  # round the 功效系数 half-up to this many decimals first
-    # efficacy_standard: five standard values 优秀/良好/平均/较低/较差
-    standards: dict[str, float] | None = None
-    below: float = 0  # score below 较差 (as a fraction of points)
-    # completion / step
-    target: float | Literal["column"] | None = None
-    basis: Literal["annual", "cumulative"] = "annual"  # 零基考核 (this year) or 连续考核 (累计完成 vs 累计目标)
-    cap: float = Field(1.0, gt=0)
-    floor: float | None = None
-    step: float | None = Field(None, gt=0)
-    per_step: float | None = Field(None, ge=0)
-    rounding: Literal["proportional", "ceil"] = "proportional"
-    # count_deduct
-    per_event: float | None = Field(None, ge=0)
-    # rank
-    rank_step: float | None = Field(None, ge=0)
-    rank_min: float = 0
-
-    @property
-    def label(self) -> str:
-        return f"{self.id} {self.name}"
-
-    @property
-    def method_label(self) -> str:
-        return METHOD_LABELS[self.method]
-
-    @model_validator(mode="after")
-    def _method_parameters(self):
-        need = {
-            "completion": ["target"],
-            "step": ["target", "step", "per_step"],
-            "count_deduct": ["per_event"],
-            "efficacy_standard": ["standards"],
-            "rank": ["rank_step"],
-        }.get(self.method, [])
-        missing = [k for k in need if getattr(self, k) is None]
-        if missing:
-            raise ValueError(f"计分方法 {self.method}（{self.method_label}）缺少参数：{'、'.join(missing)}")
-        if self.method == "efficacy" and (self.x_s is None) != (self.x_u is None):
-            raise ValueError("功效系数法的满意值 x_s 与不允许值 x_u 须同时给出（或同时省略，取参评单位最好、最差值）")
-        if self.method == "efficacy_standard":
-            bands = list(STANDARD_BANDS)
-            if sorted(self.standards) != sorted(bands):
-                raise ValueError(f"standards 须包含五档标准值：{'、'.join(bands)}")
-        _check_range(self.range)
-        return self
-
-
-# 五档标准值 and their coefficients (财政部/国资委 enterprise evaluation form).
-STANDARD_BANDS = {"优秀": Decimal("1.0"), "良好": Decimal("0.8"), "平均": Decimal("0.6"), "较低": Decimal("0.4"), "较差": Decimal("0.2")}
+# An `[[indicators]]` entry: the discriminated union (on `method`) of the registered methods' models
+# (pipeline/methods/); a key of another method is an error naming it (scheme_messages.py).
+Indicator = _methods.union()
 
 
 class TableTemplate(_Model):
@@ -761,112 +607,24 @@ class Scheme(_Model):
         return self
 
 
-_PYDANTIC_MESSAGES = {
-    "extra_forbidden": "未知的配置项（可能拼写错误）",
-    "missing": "缺少必填项",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "string_type": "应为文本",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表 [...]",
-    "dict_type": "应为表 {...}",
-    "model_type": "应为表 [...] 或 {...}",
-    "finite_number": "应为有限数值（不能是 nan 或 inf）",
-    "greater_than": "应大于 {gt}",
-    "less_than": "应小于 {lt}",
-    "greater_than_equal": "应不小于 {ge}",
-    "less_than_equal": "应不大于 {le}",
-}
+def _methods_changed() -> None:
+    """A method was registered (or removed) at run time: the `Indicator` union and the scheme model follow."""
+    global Indicator
+    Indicator = _methods.union()
+    METHOD_LABELS.clear()
+    METHOD_LABELS.update({name: model.method_label for name, model in _methods.METHODS.items()})
+    Scheme.__pydantic_fields__["indicators"] = FieldInfo.from_annotated_attribute(list[Indicator], [])
+    Scheme.model_rebuild(force=True)
 
 
-def _key_path(loc: tuple, raw: dict) -> str:
-    """`indicators[2]（A3）.points` from pydantic's loc tuple, with the item's id/name when it has one."""
-    parts: list[str] = []
-    node = raw
-    for item in loc:
-        if isinstance(item, int):
-            parts[-1] += f"[{item + 1}]"
-            try:
-                node = node[item]
-                tag = node.get("id") or node.get("name")
-                if tag:
-                    tag = str(tag)
-                    parts[-1] += f"（{tag[:30]}{'…' if len(tag) > 30 else ''}）"  # the name may be the bad value
-            except (IndexError, AttributeError, TypeError):
-                node = None
-        elif item in ("function-after",) or str(item).startswith(("float", "literal", "str", "function")):
-            continue
-        else:
-            parts.append(str(item))
-            node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts)
-
-
-def _field_names(loc: tuple) -> list[str]:
-    """Known keys at the level of `loc` (for typo suggestions)."""
-    model: type[BaseModel] | None = Scheme
-    for item in loc[:-1]:
-        if isinstance(item, int) or model is None:
-            continue
-        field = model.model_fields.get(str(item))
-        if field is None:
-            return []
-        ann = field.annotation
-        inner = getattr(ann, "__args__", (ann,))
-        model = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
-    return list(model.model_fields) if model else []
-
-
-def _explain(err: dict, raw: dict) -> str:
-    key = _key_path(err["loc"], raw)
-    kind = err["type"]
-    if kind == "value_error":
-        msg = str(err.get("ctx", {}).get("error", err["msg"]))
-    elif kind == "literal_error":
-        expected = str(err.get("ctx", {}).get("expected", "")).replace("' or '", "', '").replace("'", "")
-        msg = f"取值“{err.get('input')}”无效，可选：{expected}"
-    elif kind in ("float_type", "float_parsing") and isinstance(err.get("input"), int) \
-            and not isinstance(err.get("input"), bool):
-        msg = "数值过大（绝对值不能超过 1e15）"  # an integer beyond any float (10**400)
-    else:
-        msg = _PYDANTIC_MESSAGES.get(kind, err["msg"]).format(**err.get("ctx", {}))
-        if kind == "extra_forbidden":
-            close = difflib.get_close_matches(str(err["loc"][-1]), _field_names(err["loc"]), n=1)
-            if close:
-                msg += f"，是否应为“{close[0]}”？"
-    return f"{key}：{msg}" if key else msg
-
-
-def _printable(line: str, limit: int = 2000) -> str:
-    """A message line safe to print: the scheme's own text may hold control characters (a terminal escape in a
-    unit name) or be millions of characters long; both are shown escaped and cut."""
-    out = "".join(f"\\u{ord(ch):04x}" if _bad_char(ch, False) else ch for ch in line[:limit])
-    return out + ("…" if len(line) > limit else "")
-
-
-def _union_member(loc: tuple) -> bool:
-    """A loc step naming one member of a union (`float`, `literal['column']`…): one of several tries at one key."""
-    return any(isinstance(p, str) and (p in ("float", "int", "str", "bool", "none") or p.startswith(
-        ("literal[", "tuple[", "list[", "dict[", "function-"))) for p in loc)
+_methods.on_change(_methods_changed)
 
 
 def parse_scheme(raw: dict, where: str = "config.toml") -> Scheme:
     try:
         return Scheme.model_validate(raw)
     except ValidationError as exc:
-        lines, union_keys = [], set()
-        for e in exc.errors():
-            if _union_member(e["loc"]):  # `target = nan` fails as a number and as "column": say it once
-                key = _key_path(e["loc"], raw)
-                if key in union_keys:
-                    continue
-                union_keys.add(key)
-            lines.append(_explain(e, raw))
-        lines = list(dict.fromkeys(_printable(line) for line in lines))
+        lines = explain_errors(exc, raw, Scheme)
         raise SchemeError(f"考核方案 {where} 有误：\n" + "\n".join(f"  - {line}" for line in lines)) from None
     except RecursionError:  # nesting tomllib could still read (a few hundred levels) but validation cannot
         raise SchemeError(f"考核方案 {where} 有误：数组或内联表嵌套过深") from None

@@ -71,9 +71,9 @@ def measure_columns(measure) -> list[tuple[str, str]]:
     """(role suffix, sub-label) of the columns a measure needs, in the order a department fills them."""
     if measure.method == "growth":
         return [("", "本年值"), (":last", "上年值")]
-    if measure.basis == "cumulative":
+    if measure.cumulative:
         return [(":cum", "累计完成"), (":cum_target", "累计目标")]
-    if measure.target == "column":
+    if measure.target_column:
         return [("", "完成值"), (":target", "目标值")]
     return [("", "完成值")]
 

@@ -15,7 +15,7 @@ import re
 
 import xlsxwriter
 
-from ..scheme import METHOD_LABELS, Scheme
+from ..scheme import Scheme
 from ..template_meta import META_SHEET, REGISTERS, TemplateLayout, layout_for, register_layout, registers_for, to_rows
 from . import reproducible
 from .workbook import FONT, _text_width, print_a4
@@ -38,13 +38,10 @@ def template_filename(year: int, source: str) -> str:
 def _validation(measure, role: str) -> dict:
     """Data validation of one input column: numbers only, with the bounds the method implies."""
     part = role.partition(":")[2]
-    if measure.method == "growth":
-        rule, text = {"validate": "decimal", "criteria": ">", "value": 0}, "请输入大于 0 的数字"
-    elif measure.method == "direct" and not part:
-        rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": measure.points}
-        text = f"请输入 0～{measure.points:g} 之间的得分"
-    elif measure.method == "count_deduct" and not part:
-        rule, text = {"validate": "integer", "criteria": ">=", "value": 0}, "请输入次数（0 或正整数）"
+    column = {"": "value", "last": "last"}.get(part)
+    bound = next((b for b in measure.bounds() if b.prompt is not None and column in b.columns), None)
+    if bound is not None:  # the bounds the method sets on what it reads (pipeline/methods/)
+        rule, text = bound.validation(), bound.prompt
     elif part in ("target", "cum", "cum_target"):
         rule, text = {"validate": "decimal", "criteria": ">=", "value": 0}, "请输入不小于 0 的数字"
     else:
@@ -168,8 +165,7 @@ def _guide_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> Non
     for m in (m for m in scheme.measures if m.source == layout.source):
         r += 1
         fill = "、".join(c.label for c in layout.columns if c.role.partition(":")[0] == m.id)
-        method = "综合指数（本年值与上年值比较）" if m.method == "growth" else METHOD_LABELS.get(m.method, m.method)
-        for c, value in enumerate([m.id, m.name, m.unit or "—", method, fill, m.note]):
+        for c, value in enumerate([m.id, m.name, m.unit or "—", m.method_label, fill, m.note]):
             ws.write_string(r, c, value, f.table)
     for col, width in enumerate([8, 28, 10, 22, 16, 50]):
         ws.set_column(col, col, width)

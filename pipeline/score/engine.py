@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 
 from ..dataset import Dataset
+from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..scheme import GAP_POLICY, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
 from .growth import composite_index, growth_scores
-from .methods import Observation, score_indicator
 from .survey import score_survey
 
 ZERO = Decimal(0)
@@ -25,34 +25,8 @@ def _d(x) -> Decimal:
 
 
 def describe_rule(ind: Indicator) -> str:
-    """One Chinese sentence saying how the indicator is scored (for 方法说明 and score cards)."""
-    better = "越高越好" if ind.direction == "higher" else "越低越好"
-    p = f"{ind.points:g}"
-    match ind.method:
-        case "direct":
-            return f"直接采用报表中的得分（0～{p}分）"
-        case "efficacy":
-            std = (f"满意值 {ind.x_s:g}、不允许值 {ind.x_u:g}" if ind.x_s is not None
-                   else "满意值、不允许值分别取参评单位最好值、最差值")
-            low = "，功效系数不低于0" if ind.clamp_low else ""
-            return f"{better}；{std}；得分 = {p} ×（{ind.base:g} + {1 - ind.base:g} × 功效系数）{low}"
-        case "efficacy_standard":
-            return f"{better}；按五档标准值（优秀/良好/平均/较低/较差）所在档次基础分加插值调整分，满分{p}分"
-        case "completion":
-            tgt = "报表目标值" if ind.target == "column" else f"目标 {ind.target:g}"
-            cap = f"，完成率最高按{ind.cap * 100:g}%计" if ind.cap != 1 else "，超额完成不加分"
-            if ind.direction == "lower":
-                return f"{better}；{tgt}，不超过目标得满分，超过按 目标/实际 计分{cap}"
-            return f"{tgt}，得分 = {p} × 完成率{cap}"
-        case "step":
-            how = "按比例" if ind.rounding == "proportional" else "不足一档按一档"
-            tgt = "报表目标值" if ind.target == "column" else f"目标 {ind.target:g}"
-            return f"达到{tgt}得满分，每差 {ind.step:g} 扣 {ind.per_step:g} 分（{how}），扣完为止"
-        case "count_deduct":
-            return f"每发生1次扣 {ind.per_event:g} 分，扣完为止"
-        case "rank":
-            return f"{better}；第1名得{p}分，每低一个名次减 {ind.rank_step:g} 分，最低 {ind.rank_min:g} 分"
-    return ""  # pragma: no cover
+    """One Chinese sentence saying how the indicator is scored (for 方法说明 and score cards): the method's own."""
+    return ind.describe()
 
 
 class _Engine:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..methods.base import D
+from ..methods.efficacy import efficacy_points
 from ..scheme import Component
-from .methods import D, efficacy_points
 
 ZERO = Decimal(0)
 
