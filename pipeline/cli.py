@@ -143,12 +143,12 @@ def _print_issues(outcome: RunOutcome) -> None:
 
 def _print_summary(outcome: RunOutcome) -> None:
     results = outcome.results
-    precision = results["assessment"]["precision"]
-    _echo(f"\n{results['assessment']['title']}：{len(results['units'])} 个单位已完成计分。")
-    for u in results["units"][:5]:
-        mark = "（一票否决）" if u["vetoed"] else ""
-        awards = f"  {'、'.join(u['awards'])}" if u["awards"] else ""
-        _echo(f"  第{u['rank']}名  {u['unit']}  {u['total']:.{precision}f}  {u['grade']}{mark}{awards}")
+    precision = results.assessment.precision
+    _echo(f"\n{results.assessment.title}：{len(results.units)} 个单位已完成计分。")
+    for u in results.units[:5]:
+        mark = "（一票否决）" if u.vetoed else ""
+        awards = f"  {'、'.join(u.awards)}" if u.awards else ""
+        _echo(f"  第{u.rank}名  {u.unit}  {u.total:.{precision}f}  {u.grade}{mark}{awards}")
     _echo("\n输出文件：")
     for path in outcome.outputs:
         _echo(f"  {path}")

@@ -318,3 +318,18 @@ def outputs(folder: Path) -> Store:
 
 def templates(folder: Path) -> Store:
     return Store(Path(folder), TEMPLATES_LINK, f"{STATE_DIR}/{TEMPLATES_LINK}", keep_all=False)
+
+
+def publish_set(store: Store, write: Callable[[Path], list[str]], suffix: str = "") -> list[Path]:
+    """Stage the files `write` produces and publish them as one generation; the published paths (via the link).
+
+    A full disk or an unwritable folder becomes a PublishError whose message says what readers see now, checked.
+    """
+    try:
+        with store.staging() as staging:
+            names = write(staging)
+            gen = store.commit(staging, names, suffix)
+    except OSError as exc:
+        why = "磁盘空间不足（或文件大小受限）" if is_no_space(exc) else f"写入结果时出错（{exc.strerror or exc}）"
+        raise PublishError(f"{why}，本次结果未发布；{store.describe()}") from None
+    return [store.link / name for name in names if (gen.path / name).is_file()]

@@ -7,10 +7,7 @@ every set stays whole under `归档/`); a lock file stops two runs on one folder
 
 from __future__ import annotations
 
-import csv
-import json
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,8 +15,12 @@ from typing import Callable
 from . import __version__, publish
 from .ingest import ingest
 from .issues import ERROR, Issue, has_errors
+from .lock import FolderNotWritable, LockedError, folder_lock
 from .normalize import normalize
+from .publish import publish_set
+from .results import InputRecord, Results, RunInfo
 from .render import reproducible
+from .render.issues_csv import write_issues_csv
 from .scheme import Scheme, load_scheme, scheme_hash
 from .score import score
 
@@ -33,15 +34,11 @@ REPORT_STEM = "考核情况分析报告"
 TEMPLATES_DIR = publish.TEMPLATES_LINK  # in the assessment folder, beside input/
 
 
-class LockedError(Exception):
-    """Another run holds the folder's lock."""
-
-
 @dataclass
 class RunOutcome:
     exit_code: int
     scheme: Scheme | None = None
-    results: dict | None = None
+    results: Results | None = None
     issues: list[Issue] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -50,110 +47,14 @@ class RunOutcome:
     recovered: list[str] = field(default_factory=list)  # what recovery did to an interrupted earlier publish
 
 
-def _try_lock(fh) -> bool:
-    """Non-blocking exclusive lock held by this process; the OS drops it when the process dies.
-
-    A POSIX record lock (lockf), not flock: an flock belongs to the open file and is shared by forked children, so the
-    bounded readers of a run killed with kill -9 kept the folder locked until they finished. A record lock belongs to
-    the process and is never inherited."""
-    try:
-        import fcntl
-
-        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: held by another process
-        return False
-
-
-class FolderNotWritable(Exception):
-    """The assessment folder (or its 归档/, .kaohe/) cannot be written: the message is Chinese."""
-
-
-@contextmanager
-def folder_lock(folder: Path):
-    """Stop two runs on one folder at once: a lock on .kaohe/lock for the run's lifetime (released by the OS when
-    the process dies, so a killed run leaves no stale lock)."""
-    state = Path(folder) / publish.STATE_DIR
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-        fh = open(state / "lock", "w")
-    except OSError as exc:
-        raise FolderNotWritable(f"考核文件夹（{folder}）不可写，无法运行：{exc.strerror or exc}。"
-                                "请确认对该文件夹有写入权限（结果写入其中的 output、归档 和 .kaohe）") from None
-    try:
-        if not _try_lock(fh):
-            raise LockedError(f"另一个 kaohe 正在处理该考核文件夹（{folder}），请等其结束后再运行")
-        yield
-    finally:
-        fh.close()
-
-
-def results_json_bytes(results: dict) -> bytes:
-    """results.json: everything but the run's date and its basis (file modification times, not contents), so the
-    same inputs give byte-identical files however they were copied."""
-    run = {k: v for k, v in results["run"].items() if k not in ("generated_at", "date_basis")}
-    doc = {
-        "assessment": results["assessment"],
-        "components": results["components"],
-        "indicators": results["indicators"],
-        "units": results["units"],
-        "awards": results["awards"],
-        "issues": results["issues"],
-        "run": run,
-    }
-    return (json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")  # strict JSON
-
-
-def write_issues_csv(issues: list[Issue], path: Path) -> None:
-    cols = ["级别", "代码", "文件", "工作表", "单元格", "单位", "指标", "说明"]
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(cols)
-        for i in issues:
-            w.writerow([_safe_text(x) for x in (i.severity, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator,
-                                                i.message)])
-
-
-# What makes Excel or LibreOffice treat a CSV cell as a formula: = + - @ first, and TAB or CR before them
-# (OWASP's CSV-injection list; both programs skip the leading whitespace before looking).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(text: str) -> str:
-    """A CSV cell that stays text when opened: prefix an apostrophe where a formula could start."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
-def publish_set(store: publish.Store, write: Callable[[Path], list[str]], suffix: str = "") -> list[Path]:
-    """Stage the files `write` produces and publish them as one generation; the published paths (via the link).
-
-    A full disk or an unwritable folder becomes a PublishError whose message says what readers see now, checked.
-    """
-    try:
-        with store.staging() as staging:
-            names = write(staging)
-            gen = store.commit(staging, names, suffix)
-    except OSError as exc:
-        why = "磁盘空间不足（或文件大小受限）" if publish.is_no_space(exc) else f"写入结果时出错（{exc.strerror or exc}）"
-        raise publish.PublishError(f"{why}，本次结果未发布；{store.describe()}") from None
-    return [store.link / name for name in names if (gen.path / name).is_file()]
-
-
-def _render(results: dict, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
+def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
     from .render.publicity import PUBLICITY_XLSX, write_publicity_workbook
     from .render.report import render_report
     from .render.scorecards import SCORECARDS_XLSX, write_scorecards
     from .render.workbook import write_summary_workbook
 
-    (staging / RESULTS_JSON).write_bytes(results_json_bytes(results))
+    (staging / RESULTS_JSON).write_bytes(typed.file_bytes())
+    results = typed.to_dict()
     write_summary_workbook(results, staging / SUMMARY_XLSX)
     write_publicity_workbook(results, staging / PUBLICITY_XLSX)
     write_scorecards(results, staging / SCORECARDS_XLSX)
@@ -165,7 +66,7 @@ def _render(results: dict, issues: list[Issue], folder: Path, staging: Path, sch
             ISSUES_CSV, *filled]
 
 
-def fill_table_templates(results: dict, specs: list, folder: Path, staging: Path) -> list[str]:
+def fill_table_templates(results: Results, specs: list, folder: Path, staging: Path) -> list[str]:
     """The office's own mandated tables (scheme `table_templates`), filled into staging; their names.
 
     Any template error (FillError) propagates before anything is published, so no output changes.
@@ -229,15 +130,11 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
             return outcome
         t = time.perf_counter()
-        results = score(scheme, data)
+        run_info = RunInfo(version=__version__, scheme_hash=scheme_hash(folder),
+                           inputs=[InputRecord(file=f.path, sha256=f.sha256) for f in data.files],
+                           **reproducible.run_date(scheme.assessment, folder, data.files).fields())
+        results = score(scheme, data, run_info)
         timings["score"] = time.perf_counter() - t
-        results["issues"] = [i.to_dict() for i in issues]
-        results["run"] = {
-            "version": __version__,
-            "scheme_hash": scheme_hash(folder),
-            "inputs": [{"file": f.path, "sha256": f.sha256} for f in data.files],
-            **reproducible.run_date(scheme.assessment, folder, data.files).fields(),  # generated_at, date_basis
-        }
         t = time.perf_counter()
         outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme))
         timings["render"] = time.perf_counter() - t

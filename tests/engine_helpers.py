@@ -12,7 +12,13 @@ import pandas as pd
 
 from pipeline.dataset import VALUE_COLUMNS, Dataset
 from pipeline.scheme import parse_scheme
-from pipeline.score import score
+from pipeline import score as score_stage
+
+
+def score(scheme, data: Dataset, run=None) -> dict:
+    """The engine's results in their plain form (`Results.to_dict()`, the documented shape templates see): the
+    method and rule tests compare numbers in it."""
+    return score_stage.score(scheme, data, run).to_dict()
 
 
 def make_scheme(indicators: list[dict], units: list[str] | list[dict], precision: int = 4, **extra):

@@ -17,7 +17,7 @@ import pytest
 from conftest import kaohe
 from pipeline.ingest import MAX_FILE_BYTES, bounded, discover, ingest
 from pipeline.issues import ERROR, Issue
-from pipeline.run import write_issues_csv
+from pipeline.render.issues_csv import write_issues_csv
 from pipeline.scheme import load_scheme
 
 RETURN = "信访局/2025年度乡镇考核指标数据（信访局）.xlsx"

@@ -26,7 +26,7 @@ from pipeline.ingest import ingest
 from pipeline.issues import ERROR
 from pipeline.normalize import normalize
 from pipeline.scheme import load_scheme
-from pipeline.score import score
+from engine_helpers import score
 
 D = Decimal
 ZERO, ONE = D(0), D(1)

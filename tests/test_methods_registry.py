@@ -22,8 +22,7 @@ import xlsxwriter
 from pydantic import TypeAdapter
 
 from conftest import ROOT, kaohe
-from engine_helpers import make_dataset
-from pipeline.score import score
+from engine_helpers import make_dataset, score
 from pipeline import methods, scheme as S
 from pipeline.methods import METHODS, Bound, Observation, score_indicator
 from pipeline.scheme import SchemeError, load_scheme

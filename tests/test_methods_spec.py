@@ -85,7 +85,7 @@ def test_rank_method_with_ties_and_floor():
 
 def test_missing_zero_and_reweight():
     from engine_helpers import make_dataset, make_scheme
-    from pipeline.score import score
+    from engine_helpers import score
 
     inds = [
         {"id": "X1", "name": "一", "points": 6, "method": "direct", "missing": "reweight"},

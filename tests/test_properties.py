@@ -18,10 +18,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine_helpers import make_dataset, make_scheme
+from engine_helpers import make_dataset, make_scheme, score
 from pipeline.dataset import Tally
 from pipeline.numbers import publish, round_half_up
-from pipeline.score import score
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -267,9 +266,9 @@ def assessments(draw, progress: bool):
         "ratings": [{"component": "班子成员评分", "unit": u, "rater": f"成员{k}", "score": s, "source": ""}
                     for u in units for k, s in enumerate(profile_of[u]["ratings"])],
         "adjustments": [{"unit": draw(st.sampled_from(units)), "kind": draw(st.sampled_from(ADJUSTMENT_KINDS))["name"],
-                         "value": draw(dec(0, 4)), "reason": "", "department": "", "source": ""}
+                         "value": draw(dec(0, 4)), "reason": "", "department": "", "date": "", "source": ""}
                         for _ in range(draw(st.integers(0, 6)))],
-        "vetoes": [{"unit": u, "item": "安全生产", "department": "应急管理局", "reason": "事故", "source": ""}
+        "vetoes": [{"unit": u, "item": "安全生产", "department": "应急管理局", "reason": "事故", "date": "", "source": ""}
                    for u in draw(st.lists(st.sampled_from(units), max_size=2, unique=True))],
         "history": {u: {"rank": r} for u, r in zip(units, last) if draw(st.integers(0, 3))},
         "precision": draw(st.integers(0, 3)),
@@ -412,7 +411,7 @@ def test_total_is_weighted_components_plus_capped_adjustments(data):
                 "source": ""}
                for u in units for k in range(data.draw(st.integers(1, 5)))]
     entries = [{"unit": data.draw(st.sampled_from(units)), "kind": data.draw(st.sampled_from(adjustment_kinds))["name"],
-                "value": data.draw(dec(0, 4, 3)), "reason": "", "department": "", "source": ""}
+                "value": data.draw(dec(0, 4, 3)), "reason": "", "department": "", "date": "", "source": ""}
                for _ in range(data.draw(st.integers(0, 3 * n)))]
     res = score(scheme, make_dataset(values, tallies=tallies, ratings=ratings, adjustments=entries))
 

@@ -183,6 +183,6 @@ def test_kaohe_run_writes_and_archives_the_publicity_workbook(example):
     text = _file_text(path)
     assert "公示期为7个工作日" in text and "监督电话：0000-7654321" in text
     assert "›" not in text and ".xlsx" not in text and "input" not in text
-    veto_reasons = {v["reason"] for v in outcome.results["vetoes"] if v.get("reason")}
+    veto_reasons = {v.reason for v in outcome.results.vetoes if v.reason}
     assert veto_reasons and not any(reason in text for reason in veto_reasons)
-    assert not any(i["message"] in text for i in outcome.results["issues"])
+    assert not any(i.message in text for i in outcome.results.issues)

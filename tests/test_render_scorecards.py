@@ -336,7 +336,7 @@ def test_bundled_example(example, tmp_path):
 
     outcome = run_assessment(example)
     assert outcome.exit_code == 0
-    results = outcome.results
+    results = outcome.results.to_dict()
     path = tmp_path / SCORECARDS_XLSX
     write_scorecards(results, path)
     wb = openpyxl.load_workbook(path)

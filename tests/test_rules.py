@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine_helpers import make_dataset, make_scheme
+from engine_helpers import make_dataset, make_scheme, score
 from pipeline.dataset import Tally
-from pipeline.score import score
 
 TOTAL = [{"id": "X", "name": "总分", "points": 100, "method": "direct"}]
 GRADES = [{"name": "优", "min": 90, "quota": 0.3}, {"name": "良", "min": 76}, {"name": "一般", "min": 0}]
@@ -89,7 +88,7 @@ def test_rank_based_adjustment_top_and_bottom_with_cap():
     totals = {u: 80 for u in "甲乙丙丁戊"}
     places = {"甲": 1, "乙": 2, "丙": 3, "丁": 4, "戊": 5}
     register = [{"unit": u, "kind": "全市营商环境评价", "value": Decimal(p), "reason": "", "department": "",
-                 "source": ""} for u, p in places.items()]
+                 "date": "", "source": ""} for u, p in places.items()]
     scheme = make_scheme(TOTAL, list(totals), precision=2, adjustments=adj)
     got = by_unit(score(scheme, make_dataset({"X": totals}, adjustments=register)))
     # top 2: +10 capped at 5; bottom 2 of the 5 ranked: −3; the middle: nothing
@@ -118,7 +117,7 @@ def test_group_winner_and_single_item_awards_skip_vetoed_and_share_ties():
              {"name": "农技站", "group": "机关站所"}, {"name": "财政所", "group": "机关站所"}]
     awards = {"group_winner": {"name": "综合先进", "places": 1},
               "single": [{"name": "计划生育单项奖", "category": "计划生育"}, {"name": "安全单项奖", "indicator": "X2"}]}
-    vetoes = [{"unit": "一村", "item": "计划生育", "department": "卫健", "reason": "超生", "source": ""}]
+    vetoes = [{"unit": "一村", "item": "计划生育", "department": "卫健", "reason": "超生", "date": "", "source": ""}]
     scheme = make_scheme(inds, units, precision=2, awards=awards)
     res = score(scheme, make_dataset({"X1": {"一村": 50, "二村": 45, "农技站": 45, "财政所": 40},
                                       "X2": {"一村": 48, "二村": 40, "农技站": 42, "财政所": 42}}, vetoes=vetoes))

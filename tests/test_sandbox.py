@@ -59,7 +59,7 @@ def scored(tmp_path_factory):
     shutil.copytree(ROOT / "templates", folder / "templates")
     outcome = run_assessment(folder)
     assert outcome.results is not None
-    return folder, outcome.results
+    return folder, outcome.results.to_dict()  # the plain form the renderers take
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from engine_helpers import make_dataset, make_scheme
+from engine_helpers import make_dataset, make_scheme, score
 from pipeline.dataset import Tally
 from pipeline.numbers import round_half_up
-from pipeline.score import score
 
 SURVEY = {"categories": ["代表委员", "农村居民"], "rounds": {"年终": 1.0}}
 
@@ -85,9 +84,9 @@ def same_survey_for(units):
 
 def test_county_total_is_weighted_components_plus_capped_adjustments():
     adjustments = [
-        {"unit": "甲", "kind": "专项督查加分", "value": Decimal(2), "reason": "", "department": "", "source": ""},
-        {"unit": "甲", "kind": "专项督查加分", "value": Decimal(2), "reason": "", "department": "", "source": ""},
-        {"unit": "甲", "kind": "察访核验扣分", "value": Decimal("1.5"), "reason": "", "department": "", "source": ""},
+        {"unit": "甲", "kind": "专项督查加分", "value": Decimal(2), "reason": "", "department": "", "date": "", "source": ""},
+        {"unit": "甲", "kind": "专项督查加分", "value": Decimal(2), "reason": "", "department": "", "date": "", "source": ""},
+        {"unit": "甲", "kind": "察访核验扣分", "value": Decimal("1.5"), "reason": "", "department": "", "date": "", "source": ""},
     ]
     data = make_dataset({"X": {"甲": 80, "乙": 70, "丙": 60, "丁": 50}}, tallies=same_survey_for("甲乙丙丁"),
                         adjustments=adjustments)
@@ -147,7 +146,7 @@ AWARDS = {
 
 
 def test_veto_keeps_score_and_rank_but_no_award():
-    vetoes = [{"unit": "甲", "item": "安全生产", "department": "应急管理局", "reason": "较大事故", "source": ""}]
+    vetoes = [{"unit": "甲", "item": "安全生产", "department": "应急管理局", "reason": "较大事故", "date": "", "source": ""}]
     scheme = make_scheme([{"id": "X", "name": "总分", "points": 100, "method": "direct"}], ["甲", "乙", "丙", "丁"],
                          precision=2, awards=AWARDS, grades=GRADES)
     res = score(scheme, make_dataset({"X": {"甲": 95, "乙": 90, "丙": 85, "丁": 69.99}}, vetoes=vetoes))

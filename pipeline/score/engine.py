@@ -1,7 +1,7 @@
 """Score stage: indicator scores -> categories -> components -> total, then ranks, grades, veto, awards.
 
-Pure: takes the scheme and the normalized dataset, returns the results dict described in
-docs/results-model.md. Intermediate values keep full `Decimal` precision; only published values (rounded
+Pure: takes the scheme and the normalized dataset, returns the typed `Results` (pipeline/results.py,
+docs/results-model.md). Intermediate values keep full `Decimal` precision; only published values (rounded
 half-up at the scheme's precision) are used for ranks, grades and award thresholds (SPEC §3 Rounding, §6).
 """
 
@@ -12,6 +12,9 @@ from decimal import Decimal, localcontext
 from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
+from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DetailRow, FalsifiedRecord, Gap,
+                       IndicatorInfo, IssueRecord, Results, RunInfo, SurveyCategory, SurveyRow, SurveyStats,
+                       TopCategory, UnitResult, VetoEntry, VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
 from .growth import composite_index, growth_scores
@@ -30,8 +33,9 @@ def describe_rule(ind: Indicator) -> str:
 
 
 class _Engine:
-    def __init__(self, scheme: Scheme, data: Dataset):
+    def __init__(self, scheme: Scheme, data: Dataset, run_info: RunInfo):
         self.scheme = scheme
+        self.run_info = run_info
         self.data = data
         self.prec = scheme.assessment.precision
         self.units = scheme.unit_names
@@ -107,11 +111,11 @@ class _Engine:
         return raw, out
 
     # -- components and total -------------------------------------------------------------------------
-    def run(self) -> dict:
+    def run(self) -> Results:
         with localcontext(CONTEXT):
             return self._run()
 
-    def _run(self) -> dict:
+    def _run(self) -> Results:
         s = self.scheme
         ind_scores = self.indicator_scores()
         growth = {c.name: self.growth_component(c) for c in s.components if c.kind == "growth_index"}
@@ -163,38 +167,30 @@ class _Engine:
         self.benchmark(rows)
         awards = self.award(rows)
         rows.sort(key=lambda r: (r["rank"], self.units.index(r["unit"])))
-        for r in rows:
-            r["total"] = float(r.pop("total"))
-            del r["total_exact"]
-        return {
-            "assessment": s.assessment.model_dump(),
-            "components": [c.model_dump() for c in s.components],
-            "categories": [
-                {"path": list(p), "name": p[0], "points": float(full_of(n)), "indicators": [i.id for i in inds]}
-                for (p, inds), n in zip(s.top_categories(), self.tree)
-            ],
-            "category_tree": [
-                {"key": n.key, "path": list(n.path), "name": n.name, "aggregation": n.aggregation,
-                 "weight": float(n.weight), "points": float(full_of(n))} for n in s.walk()
-            ],
-            "indicators": [
-                {"id": i.id, "name": i.name, "category": i.category, "points": i.points, "method": i.method,
-                 "method_label": i.method_label, "source": i.source, "unit": i.unit, "rule": describe_rule(i),
-                 "groups": i.groups}
-                for i in s.indicators
-            ],
-            "adjustment_kinds": [a.model_dump() for a in s.adjustments],
-            "grades": [g.model_dump() for g in s.grades],
-            "veto": s.veto.model_dump(),
-            "groups": s.groups,
-            "units": rows,
-            "detail": self.detail(ind_scores),
-            "survey": self.survey_stats(survey),
-            "adjustments": [{**a, "value": float(a["value"])} for a in self.data.adjustments],
-            "awards": awards,
-            "vetoes": self.data.vetoes,
-            "falsified": self.data.falsified,
-        }
+        return Results(
+            assessment=s.assessment,
+            components=list(s.components),
+            categories=[TopCategory(path=list(p), name=p[0], points=float(full_of(n)), indicators=[i.id for i in inds])
+                        for (p, inds), n in zip(s.top_categories(), self.tree)],
+            category_tree=[CategoryNode(key=n.key, path=list(n.path), name=n.name, aggregation=n.aggregation,
+                                        weight=float(n.weight), points=float(full_of(n))) for n in s.walk()],
+            indicators=[IndicatorInfo(id=i.id, name=i.name, category=i.category, points=i.points, method=i.method,
+                                      method_label=i.method_label, source=i.source, unit=i.unit,
+                                      rule=describe_rule(i), groups=i.groups) for i in s.indicators],
+            adjustment_kinds=list(s.adjustments),
+            grades=list(s.grades),
+            veto=s.veto,
+            groups=s.groups,
+            units=[_unit_result(r) for r in rows],
+            detail=self.detail(ind_scores),
+            survey=self.survey_stats(survey),
+            adjustments=[AdjustmentEntry(**{**a, "value": float(a["value"])}) for a in self.data.adjustments],
+            awards=[AwardEntry(**a) for a in awards],
+            vetoes=[VetoRecord(**v) for v in self.data.vetoes],
+            falsified=[FalsifiedRecord(**f) for f in self.data.falsified],
+            issues=[IssueRecord(**i.to_dict()) for i in self.data.issues],
+            run=self.run_info,
+        )
 
     def adjustment_sums(self) -> dict[str, dict[str, Decimal]]:
         """unit -> kind -> uncapped sum. Bonus/deduction kinds add the register's points; rank kinds turn each
@@ -369,7 +365,7 @@ class _Engine:
                 out.setdefault(rec.unit, []).append({"indicator": ind.id, "policy": GAP_POLICY[ind.missing]})
         return out
 
-    def detail(self, ind_scores) -> list[dict]:
+    def detail(self, ind_scores) -> list[DetailRow]:
         inds = {i.id: i for i in self.scheme.indicators}
         out = []
         for rec in self.current.itertuples(index=False):
@@ -377,31 +373,48 @@ class _Engine:
                 continue
             ind = inds[rec.indicator]
             score = ind_scores[rec.indicator].get(rec.unit)
-            out.append({
-                "unit": rec.unit, "indicator": ind.id, "indicator_name": ind.name,
-                "value": None if rec.value is None else float(rec.value),
-                "target": None if rec.target is None else float(rec.target),
-                "score": self.pub(score), "method_label": ind.method_label,
-                "source": rec.source, "target_source": rec.target_source,
-                "note": ("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
-                         else f"缺数据，按方案{GAP_POLICY[ind.missing]}" if rec.value is None and ind.missing in GAP_POLICY
-                         else "" if score is not None else "缺数据，已按方案处理"),
-            })
+            out.append(DetailRow(
+                unit=rec.unit, indicator=ind.id, indicator_name=ind.name,
+                value=None if rec.value is None else float(rec.value),
+                target=None if rec.target is None else float(rec.target),
+                score=self.pub(score), method_label=ind.method_label,
+                source=rec.source, target_source=rec.target_source,
+                note=("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
+                      else f"缺数据，按方案{GAP_POLICY[ind.missing]}" if rec.value is None and ind.missing in GAP_POLICY
+                      else "" if score is not None else "缺数据，已按方案处理"),
+            ))
         return out
 
-    def survey_stats(self, survey) -> dict:
+    def survey_stats(self, survey) -> SurveyStats:
         if survey is None:
-            return {"rows": [], "categories": [], "units": {}}
+            return SurveyStats(rows=[], categories=[], units={})
 
         def pct(x):
             return None if x is None else publish(x, 4)
 
-        rows = [{**r, "score": pct(r["score"]), "satisfaction_rate": pct(r["satisfaction_rate"])} for r in survey.rows]
-        cats = [{**c, "score": self.pub(c["score"]), "satisfaction_rate": pct(c["satisfaction_rate"])}
+        rows = [SurveyRow(**{**r, "score": pct(r["score"]), "satisfaction_rate": pct(r["satisfaction_rate"])})
+                for r in survey.rows]
+        cats = [SurveyCategory(**{**c, "score": self.pub(c["score"]), "satisfaction_rate": pct(c["satisfaction_rate"])})
                 for c in survey.categories]
-        return {"rows": rows, "categories": cats, "units": {u: self.pub(v) for u, v in survey.units.items()}}
+        return SurveyStats(rows=rows, categories=cats, units={u: self.pub(v) for u, v in survey.units.items()})
 
 
-def score(scheme: Scheme, data: Dataset) -> dict:
-    """The results dict (docs/results-model.md), without the run metadata and issues (added by the runner)."""
-    return _Engine(scheme, data).run()
+def _unit_result(row: dict) -> UnitResult:
+    """A unit's working row (built up by rank, grade, benchmark and award) as its typed result: every field must be
+    there (a missing one is a TypeError here, not a default in a renderer)."""
+    row = dict(row)
+    row["total"] = float(row.pop("total"))
+    del row["total_exact"]
+    return UnitResult(**{
+        **row,
+        "veto": [VetoEntry(**v) for v in row["veto"]],
+        "gaps": [Gap(**g) for g in row["gaps"]],
+        "grade_note": row.get("grade_note"),
+        "benchmark": Benchmark(**row["benchmark"]) if "benchmark" in row else None,
+    })
+
+
+def score(scheme: Scheme, data: Dataset, run: RunInfo | None = None) -> Results:
+    """The typed results (pipeline/results.py). `run` describes the run that read the data (version, scheme hash,
+    inputs, date); scoring in memory (tests, tools) passes none and gets `RunInfo.in_memory()`."""
+    return _Engine(scheme, data, run or in_memory_run()).run()

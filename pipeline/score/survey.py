@@ -67,7 +67,7 @@ def score_survey(cfg: Survey, tallies: list[Tally], units: list[str]) -> SurveyR
                 rate = satisfaction_rate(cfg, t.counts)
                 result.rows.append(
                     {"unit": unit, "round": rnd, "category": category, "question": t.question,
-                     **{c: t.counts.get(c, 0) for c in cfg.choices}, cfg.unknown: t.unknown,
+                     "counts": {**{c: t.counts.get(c, 0) for c in cfg.choices}, cfg.unknown: t.unknown},
                      "score": q, "satisfaction_rate": rate, "source": t.source}
                 )
                 if q is None:

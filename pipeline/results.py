@@ -1,0 +1,370 @@
+"""The results of one assessment: the typed contract the score stage produces and every renderer reads.
+
+Why typed: the results used to be a dict whose shape was written down four times (engine, runner, renderers, test
+fixtures) and enforced nowhere, so renderers guarded every read with a default and the copies drifted. Here each
+part is a dataclass: the engine must give every field (a missing one is a TypeError where it is built, not a
+silent default where it is shown), and renderers read attributes.
+
+`Results.to_dict()` is the plain form (the context of the office's report templates and table templates, documented
+in docs/results-model.md); `Results.file_dict()` is results.json, its single serialization, whose JSON Schema
+(`json_schema()`, committed as docs/results.schema.json) the tests validate every example against.
+
+All scores are published values (rounded half up at `assessment.precision`), as floats.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .scheme import Adjustment, Assessment, Component, Grade, Veto
+
+Score = float | None
+
+
+# -- per unit -------------------------------------------------------------------------------------------------------
+@dataclass
+class VetoEntry:
+    """One 一票否决 item a unit incurred (from the register)."""
+
+    item: str
+    department: str
+    reason: str
+
+
+@dataclass
+class Gap:
+    """An indicator scored without a value, as the scheme's `missing` allows."""
+
+    indicator: str
+    policy: str  # "记 0 分" / "不计入，其余指标按比例折算"
+
+
+@dataclass
+class Benchmark:
+    """追赶超越: the gap between a unit and the unit it measures itself against (published figures)."""
+
+    unit: str
+    total: float
+    rank: int
+    gap: float
+    rank_gap: int
+    categories: dict[str, float]
+
+
+@dataclass
+class UnitResult:
+    """One assessed unit. Field order is results.json's key order."""
+
+    unit: str
+    group: str
+    vetoed: bool
+    veto: list[VetoEntry]
+    components: dict[str, Score]  # component name -> score on the component's own scale (`full`)
+    categories: dict[str, Score]  # top-level category name -> points out of the category's points
+    tree: dict[str, Score]  # every category node, keyed by its path "a/b"
+    indicators: dict[str, Score]  # indicator id -> points
+    adjustments: dict[str, Score]  # kind -> capped size; its effect on the total: AdjustmentKind.effect / labels
+    indices: dict[str, Score]  # composite index (4 dp) per growth_index component
+    gaps: list[Gap]
+    rank: int
+    group_rank: int | None
+    last_rank: int | None
+    rank_change: int | None  # places gained since last year (positive = up)
+    grade: str
+    grade_note: str | None  # only when a grade quota moved the unit down (omitted from results.json when None)
+    benchmark: Benchmark | None  # only for a unit that names one (omitted when None)
+    awards: list[str]
+    total: float
+
+
+# -- the scheme as scored -------------------------------------------------------------------------------------------
+@dataclass
+class TopCategory:
+    path: list[str]
+    name: str
+    points: float
+    indicators: list[str]
+
+
+@dataclass
+class CategoryNode:
+    key: str  # "经济发展/工业"
+    path: list[str]
+    name: str
+    aggregation: str  # sum | mean | geomean
+    weight: float
+    points: float
+
+
+@dataclass
+class IndicatorInfo:
+    id: str
+    name: str
+    category: list[str]
+    points: float
+    method: str
+    method_label: str
+    source: str
+    unit: str
+    rule: str  # one Chinese sentence: how it is scored
+    groups: list[str]  # assessed groups; empty = all
+
+
+# -- traces and registers -------------------------------------------------------------------------------------------
+@dataclass
+class DetailRow:
+    """The trace of one indicator score: the value, where it came from, and the score it gave."""
+
+    unit: str
+    indicator: str
+    indicator_name: str
+    value: float | None
+    target: float | None
+    score: Score
+    method_label: str
+    source: str  # "统计局.xlsx › 数据表!C5"
+    target_source: str
+    note: str  # 弄虚作假 / 缺数据
+
+
+@dataclass
+class SurveyRow:
+    """Answers to one question of one respondent category in one round, for one unit."""
+
+    unit: str
+    round: str
+    category: str
+    question: str
+    counts: dict[str, int]  # every choice of the scheme, then the "don't know" choice
+    score: float | None  # the question's score on the survey scale (4 dp)
+    satisfaction_rate: float | None  # 0..1 (4 dp)
+    source: str
+
+
+@dataclass
+class SurveyCategory:
+    unit: str
+    round: str
+    category: str
+    score: Score  # 100 scale
+    sample: int
+    satisfaction_rate: float | None
+
+
+@dataclass
+class SurveyStats:
+    rows: list[SurveyRow]
+    categories: list[SurveyCategory]
+    units: dict[str, Score]  # final public score (100 scale), rounds weighted
+
+
+@dataclass
+class AdjustmentEntry:
+    """One row of the 加减分 register as read (before caps); value is positive, or the place for a rank kind."""
+
+    unit: str
+    kind: str
+    value: float
+    reason: str
+    department: str
+    date: str  # ISO date, or ""
+    source: str
+
+
+@dataclass
+class AwardEntry:
+    award: str
+    unit: str
+    amount: float
+    note: str
+
+
+@dataclass
+class VetoRecord:
+    unit: str
+    item: str
+    department: str
+    reason: str
+    date: str
+    source: str
+
+
+@dataclass
+class FalsifiedRecord:
+    """弄虚作假: the indicator scores 0 for the unit."""
+
+    unit: str
+    indicator: str
+    department: str
+    reason: str
+    source: str
+
+
+@dataclass
+class IssueRecord:
+    """A data issue as published (pipeline.issues.Issue.to_dict)."""
+
+    code: str
+    file: str
+    sheet: str
+    cell: str
+    unit: str
+    indicator: str
+    severity: str  # 错误 / 警告 / 提示
+    message: str
+    text: str  # the one-line form shown to users
+
+
+@dataclass
+class InputRecord:
+    file: str
+    sha256: str
+
+
+@dataclass
+class RunInfo:
+    version: str
+    scheme_hash: str
+    inputs: list[InputRecord]
+    generated_at: str  # 制表日期 (not in results.json: it comes from file times, not contents)
+    date_basis: str  # where the date came from (not in results.json)
+
+
+def in_memory_run() -> RunInfo:
+    """The run of results scored in memory (tests, tools), not from an assessment folder: no inputs, no date."""
+    from . import __version__
+
+    return RunInfo(version=__version__, scheme_hash="", inputs=[], generated_at="", date_basis="")
+
+
+# -- the whole ------------------------------------------------------------------------------------------------------
+@dataclass
+class Results:
+    assessment: Assessment
+    components: list[Component]
+    categories: list[TopCategory]
+    category_tree: list[CategoryNode]  # every node, parents first
+    indicators: list[IndicatorInfo]
+    adjustment_kinds: list[Adjustment]
+    grades: list[Grade]  # highest first; may be empty
+    veto: Veto
+    groups: list[str]
+    units: list[UnitResult]  # in rank order (rank, then scheme order)
+    detail: list[DetailRow]
+    survey: SurveyStats
+    adjustments: list[AdjustmentEntry]
+    awards: list[AwardEntry]
+    vetoes: list[VetoRecord]
+    falsified: list[FalsifiedRecord]
+    issues: list[IssueRecord]
+    run: RunInfo
+
+    def to_dict(self) -> dict:
+        """The plain form: every field, as documented in docs/results-model.md."""
+        return _plain(self)
+
+    def file_dict(self) -> dict:
+        """results.json: the published parts, without the run's date (file times, not contents), so the same
+        inputs give a byte-identical file however they were copied."""
+        run = {k: v for k, v in _plain(self.run).items() if k not in RUN_FIELDS_NOT_IN_FILE}
+        return {"assessment": _plain(self.assessment), "components": _plain(self.components),
+                "indicators": _plain(self.indicators), "units": _plain(self.units), "awards": _plain(self.awards),
+                "issues": _plain(self.issues), "run": run}
+
+    def file_bytes(self) -> bytes:
+        return (json.dumps(self.file_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+    def unit(self, name: str) -> UnitResult:
+        return next(u for u in self.units if u.unit == name)
+
+
+RUN_FIELDS_NOT_IN_FILE = ("generated_at", "date_basis")
+OMITTED_WHEN_NONE = {UnitResult: ("grade_note", "benchmark")}  # keys present only when they say something
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses and scheme models as plain dicts/lists, in field order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if isinstance(value, SurveyRow):  # the counts sit beside the other keys, one key per choice
+            head = {k: getattr(value, k) for k in ("unit", "round", "category", "question")}
+            return {**head, **value.counts, "score": value.score, "satisfaction_rate": value.satisfaction_rate,
+                    "source": value.source}
+        omitted = OMITTED_WHEN_NONE.get(type(value), ())
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not (f.name in omitted and getattr(value, f.name) is None)}
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+# -- results.json's JSON Schema -------------------------------------------------------------------------------------
+@dataclass
+class ResultsFile:
+    """The shape of results.json (Results.file_dict), for its JSON Schema."""
+
+    assessment: Assessment
+    components: list[Component]
+    indicators: list[IndicatorInfo]
+    units: list[UnitResult]
+    awards: list[AwardEntry]
+    issues: list[IssueRecord]
+    run: RunFileInfo
+
+
+@dataclass
+class RunFileInfo:
+    version: str
+    scheme_hash: str
+    inputs: list[InputRecord]
+
+
+SCHEMA_ID = "https://kaohe.example/results.schema.json"
+
+
+def json_schema() -> dict:
+    """results.json's JSON Schema (draft 2020-12): every object closed (no key beyond those listed), every listed key
+    required except the ones omitted when empty (grade_note, benchmark)."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(ResultsFile).json_schema(mode="serialization")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+              **schema, "title": "kaohe results.json"}
+    optional = {name for names in OMITTED_WHEN_NONE.values() for name in names}
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        props = definition.get("properties")
+        if props is None:
+            continue
+        definition["additionalProperties"] = False
+        keep_optional = definition.get("title") == "UnitResult"
+        definition["required"] = [k for k in props if not (keep_optional and k in optional)]
+        if keep_optional:
+            for k in optional:  # present means not null
+                props[k] = _drop_null(props[k])
+    return schema
+
+
+def _drop_null(prop: dict) -> dict:
+    options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
+    if len(options) == 1:
+        rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+        return {**rest, **options[0]}
+    return prop
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m pipeline.results > docs/results.schema.json
+    import sys
+
+    sys.stdout.write(schema_text())
