@@ -33,24 +33,28 @@ def test_the_published_schema_is_the_models_own():
     assert json.loads(SCHEMA_FILE.read_text("utf-8"))["$id"] == SCHEMA_ID
 
 
+GOLDEN = ROOT / "tests" / "golden"
+
+
 @pytest.fixture(scope="module")
-def example_runs(tmp_path_factory) -> dict[str, tuple[Path, Results]]:
-    """Each examples/ folder run in process once (the bundled example comes from the shared CLI run)."""
+def target_run(tmp_path_factory) -> tuple[Path, Results]:
+    """The smallest example run in process once: its folder and typed results."""
     import shutil
 
-    out = {}
-    for name in EXAMPLES:
-        folder = tmp_path_factory.mktemp(name) / name
-        shutil.copytree(ROOT / "examples" / name, folder, ignore=shutil.ignore_patterns("output", "归档", ".kaohe"))
-        outcome = run_assessment(folder)
-        assert outcome.exit_code == 0, [i.text() for i in outcome.issues][:5]
-        out[name] = (folder, outcome.results)
-    return out
+    folder = tmp_path_factory.mktemp("target") / "target"
+    shutil.copytree(ROOT / "examples" / "target", folder, ignore=shutil.ignore_patterns("output", "归档", ".kaohe"))
+    outcome = run_assessment(folder)
+    assert outcome.exit_code == 0, [i.text() for i in outcome.issues][:5]
+    return folder, outcome.results
 
 
-def test_every_examples_results_json_validates(bundled_run, example_runs):
+def test_every_examples_results_json_validates(bundled_run, target_run):
+    """The bundled example's and target's results.json as written, and every example's golden results.json (which
+    tests/test_golden.py keeps equal to what each example writes)."""
     check = validator()
-    files = [bundled_run[0] / "output" / "results.json"] + [f / "output" / "results.json" for f, _ in example_runs.values()]
+    files = [bundled_run[0] / "output" / "results.json", target_run[0] / "output" / "results.json",
+             *sorted(GOLDEN.glob("*/results.json"))]
+    assert {p.parent.name for p in GOLDEN.glob("*/results.json")} >= set(EXAMPLES) | {"bundled"}
     for path in files:
         doc = json.loads(path.read_text("utf-8"))
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in check.iter_errors(doc)]
@@ -58,16 +62,16 @@ def test_every_examples_results_json_validates(bundled_run, example_runs):
         assert doc["units"] and doc["indicators"]
 
 
-def test_results_json_is_the_models_serialization(example_runs):
-    for folder, results in example_runs.values():
-        assert (folder / "output" / "results.json").read_bytes() == results.file_bytes()
-        assert json.loads(results.file_bytes()) == results.file_dict()
+def test_results_json_is_the_models_serialization(target_run):
+    folder, results = target_run
+    assert (folder / "output" / "results.json").read_bytes() == results.file_bytes()
+    assert json.loads(results.file_bytes()) == results.file_dict()
 
 
-def test_the_schema_refuses_what_the_model_would_not_give(example_runs):
+def test_the_schema_refuses_what_the_model_would_not_give(target_run):
     """The schema is closed and complete: a key too many, a key missing, a wrong type, a null total all fail."""
     check = validator()
-    _, results = example_runs["district"]
+    _, results = target_run
     good = results.file_dict()
     assert not list(check.iter_errors(good))
     bad = []
