@@ -66,7 +66,7 @@ class UnitResult:
     veto: list[VetoEntry]
     components: dict[str, Score]  # component name -> score on the component's own scale (`full`)
     categories: dict[str, Score]  # top-level category name -> points out of the category's points
-    tree: dict[str, Score]  # every category node, keyed by its path "a/b"
+    tree: dict[str, Score]  # every category node assessed for the unit's group, keyed by its path "a/b"
     indicators: dict[str, Score]  # indicator id -> points
     adjustments: dict[str, Score]  # kind -> capped size; its effect on the total: AdjustmentKind.effect / labels
     indices: dict[str, Score]  # composite index (4 dp) per growth_index component

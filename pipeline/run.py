@@ -18,7 +18,7 @@ from .issues import ERROR, Issue, has_errors
 from .lock import FolderNotWritable, LockedError, folder_lock
 from .normalize import normalize
 from .publish import publish_set
-from .results import InputRecord, Results, RunInfo
+from .results import InputRecord, IssueRecord, Results, RunInfo
 from .render import reproducible
 from .render.issues_csv import write_issues_csv
 from .scheme import Scheme, load_scheme, scheme_hash
@@ -51,17 +51,17 @@ def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, sc
     from .render.publicity import PUBLICITY_XLSX, write_publicity_workbook
     from .render.report import render_report
     from .render.scorecards import SCORECARDS_XLSX, write_scorecards
-    from .render.workbook import write_summary_workbook
+    from .render.summary import write_summary_workbook
 
     (staging / RESULTS_JSON).write_bytes(typed.file_bytes())
-    results = typed.to_dict()
-    write_summary_workbook(results, staging / SUMMARY_XLSX)
-    write_publicity_workbook(results, staging / PUBLICITY_XLSX)
-    write_scorecards(results, staging / SCORECARDS_XLSX)
-    render_report(results, folder / "templates", staging)
+    write_summary_workbook(typed, staging / SUMMARY_XLSX)
+    write_publicity_workbook(typed, staging / PUBLICITY_XLSX)
+    write_scorecards(typed, staging / SCORECARDS_XLSX)
+    render_report(typed, folder / "templates", staging)
     write_issues_csv(issues, staging / ISSUES_CSV)
-    filled = fill_table_templates(results, scheme.table_templates, folder, staging)
-    reproducible.fix_folder(staging, reproducible.results_moment(results))  # fixed zip layout and core.xml times
+    filled = fill_table_templates(typed, scheme.table_templates, folder, staging)
+    moment = reproducible.results_moment(typed.run.generated_at, typed.assessment.timezone)
+    reproducible.fix_folder(staging, moment)  # fixed zip layout and core.xml times
     return [RESULTS_JSON, SUMMARY_XLSX, PUBLICITY_XLSX, SCORECARDS_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx",
             ISSUES_CSV, *filled]
 
@@ -116,11 +116,11 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings,
                              recovered=recovered)
         if check_only or has_errors(issues):
-            from .render.workbook import write_issues_workbook
+            from .render.issues_book import write_issues_workbook
 
             def write_issue_lists(tmp: Path) -> list[str]:
                 write_issues_csv(issues, tmp / ISSUES_CSV)
-                write_issues_workbook(scheme.assessment.model_dump(), [i.to_dict() for i in issues],
+                write_issues_workbook(scheme.assessment, [IssueRecord(**i.to_dict()) for i in issues],
                                       tmp / ISSUES_XLSX, ingested.readings)
                 reproducible.fix_zip(tmp / ISSUES_XLSX, reproducible.run_date(scheme.assessment, folder, data.files).moment)
                 return [ISSUES_CSV, ISSUES_XLSX]

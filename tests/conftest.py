@@ -20,26 +20,26 @@ ROOT = Path(__file__).resolve().parent.parent
 ORACLES = ROOT.parent / "shared" / "oracles"
 
 
-@pytest.fixture
-def example(tmp_path) -> Path:
-    """A copy of the bundled county example (config.toml, input/, templates/) to run and to damage."""
-    folder = tmp_path / "县乡镇考核"
+def copy_bundled(parent: Path) -> Path:
+    """A copy of the bundled county example (config.toml, input/, templates/) in `parent`/县乡镇考核."""
+    folder = parent / "县乡镇考核"
     folder.mkdir()
     shutil.copy2(ROOT / "config.toml", folder / "config.toml")
     shutil.copytree(ROOT / "input", folder / "input")
-    if (ROOT / "templates").is_dir():
-        shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(ROOT / "templates", folder / "templates")
     return folder
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    """A copy of the bundled county example to run and to damage."""
+    return copy_bundled(tmp_path)
 
 
 @pytest.fixture(scope="session")
 def bundled_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """One real `kaohe run` of the bundled example, shared by the tests that only read its outputs (never modify it)."""
-    folder = tmp_path_factory.mktemp("bundled") / "县乡镇考核"
-    folder.mkdir()
-    shutil.copy2(ROOT / "config.toml", folder / "config.toml")
-    shutil.copytree(ROOT / "input", folder / "input")
-    shutil.copytree(ROOT / "templates", folder / "templates")
+    folder = copy_bundled(tmp_path_factory.mktemp("bundled"))
     res = kaohe("run", folder)
     assert res.returncode == 0, res.stdout + res.stderr
     return folder, res

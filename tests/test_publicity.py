@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import replace
 from html import unescape
 
 import openpyxl
@@ -13,42 +14,44 @@ from pydantic import ValidationError
 
 from conftest import assert_official_print
 from pipeline.render.publicity import PUBLICITY_SHEET, PUBLICITY_XLSX, write_publicity_workbook
+from pipeline.results import FalsifiedRecord, Gap, Results
 from pipeline.run import run_assessment
 from pipeline.scheme import Assessment
-from test_render_workbook import EVIL_UNIT, PLUS_UNIT, results  # noqa: F401  (the shared results fixture)
+from render_helpers import EVIL_UNIT, ISSUE_MESSAGE, PLUS_UNIT, RUN, rich_results
 
 RAW_VALUE, RAW_TARGET = 12345.678, 98765.5
 SECRETS = [
     "›",                                   # any source cell "文件 › 工作表!单元格"
-    "统计局.xlsx", "数据表!C5", "目标!D3",  # the parts of source cells
-    "=1+1 单元格内容为公式文本",           # issue text
-    "VALUE_TEXT",                          # issue code
+    "测试.xlsx", "表!A1", "目标!D3",       # the parts of source cells (indicator values and targets)
+    "公众评议.xlsx", "督查室.xlsx", "应急管理局.xlsx",  # survey, adjustment and veto registers
+    ISSUE_MESSAGE, "unknown-column",       # issue text and code
     "发生较大生产安全事故",                # veto reason
     "安全生产", "应急管理局",              # veto item and the department that found it
-    "省级督查表扬", "察访发现问题",        # adjustment reasons
+    "省级督查表扬", "察访发现问题", "督查室",  # adjustment reasons and department
     "营商环境满意度",                      # survey question (raw tallies)
     "超出“优秀”等次名额",                  # grade-quota note
     "记 0 分",                             # gap policy
     "虚报数据",                            # falsified reason
-    "张评委",                              # an individual rater
-    "2025年统计数据.xlsx", "ab" * 32, "cd" * 32, "09:30",  # run metadata: input file, hashes, time
-    "12345.678", "98765.5", "7654.321",    # raw values and targets, an individual rating
+    "2025年统计数据.xlsx", "ab" * 32, "cd" * 32, RUN.date_basis,  # run metadata: input file, hashes, date basis
+    "12345.678", "98765.5",                # raw values and targets
 ]
 
 
 @pytest.fixture()
-def secret_results(results):  # noqa: F811
-    """The shared results dict, with unpublishable content made easy to recognise."""
-    for d in results["detail"]:
-        d["value"], d["target"], d["target_source"] = RAW_VALUE, RAW_TARGET, "财政局.xlsx › 目标!D3"
-    qs = next(u for u in results["units"] if u["unit"] == PLUS_UNIT)
-    qs["grade_note"] = "超出“优秀”等次名额，调整为良好"
-    qs["gaps"] = [{"indicator": "B2", "policy": "记 0 分"}]
-    results["falsified"] = [{"unit": PLUS_UNIT, "indicator": "B1", "department": "卫健局", "reason": "虚报数据",
-                             "source": "卫健局.xlsx › 核查!A2"}]
-    results["ratings"] = [{"unit": "城关镇", "rater": "张评委", "score": 7654.321}]  # not in the model today
-    results["units"][0]["ratings"] = results["ratings"]
-    return results
+def results() -> Results:
+    return rich_results()
+
+
+@pytest.fixture()
+def secret_results(results):
+    """The engine's results, with unpublishable content made easy to recognise (typed replacements)."""
+    detail = [replace(d, value=RAW_VALUE, target=RAW_TARGET, target_source="财政局.xlsx › 目标!D3")
+              for d in results.detail]
+    units = [replace(u, grade_note="超出“优秀”等次名额，调整为良好", gaps=[Gap(indicator="B2", policy="记 0 分")])
+             if u.unit == PLUS_UNIT else u for u in results.units]
+    falsified = [FalsifiedRecord(unit=PLUS_UNIT, indicator="B1", department="卫健局", reason="虚报数据",
+                                 source="卫健局.xlsx › 核查!A2")]
+    return replace(results, detail=detail, units=units, falsified=falsified)
 
 
 def _write(res, tmp_path, name=PUBLICITY_XLSX):
@@ -67,7 +70,7 @@ def _file_text(path) -> str:
         return "\n".join(unescape(z.read(n).decode("utf-8")) for n in z.namelist() if n.endswith((".xml", ".rels")))
 
 
-def test_publicity_table_in_rank_order(results, tmp_path):  # noqa: F811
+def test_publicity_table_in_rank_order(results, tmp_path):
     path = _write(results, tmp_path)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [PUBLICITY_SHEET]
@@ -83,11 +86,12 @@ def test_publicity_table_in_rank_order(results, tmp_path):  # noqa: F811
         "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:G3", "H3:H4", "I3:I4", "J3:J4", "K3:K4"]
     body = [_row(ws, r) for r in range(5, 9)]
     assert body == [
-        [1, "城关镇", "平原乡镇", 95.5, 88.12, 1.0, -0.5, 91.23, "优秀", "综合考核一等奖、进步奖", None],
-        [2, EVIL_UNIT, "平原乡镇", 85.0, 85.0, 0.0, 0.0, 85.0, "良好", None, None],
-        [3, PLUS_UNIT, "山区乡镇", 79.0, 77.5, 0.0, 0.0, 78.4, "良好", None, None],
-        [4, "青山乡", "山区乡镇", 60.0, 62.0, 0.0, -2.0, 60.05, "较差", None, "一票否决"],
+        [1, "城关镇", "平原乡镇", 95.5, 85.71, 1.0, 0.0, 92.59, "优秀", "综合考核一等奖、综合先进单位", None],
+        [2, EVIL_UNIT, "平原乡镇", 85.0, 76.67, 0.0, 0.0, 81.67, "良好", None, None],
+        [3, PLUS_UNIT, "山区乡镇", 79.0, 69.05, 0.0, 0.0, 75.02, "一般", "综合先进单位", None],
+        [4, "青山乡", "山区乡镇", 60.0, 45.24, 0.0, -2.0, 52.1, "较差", None, "一票否决"],
     ]
+    assert [r[7] for r in body] == [u.total for u in results.units]
     for r in range(5, 9):
         for c in range(4, 9):   # component scores, adjustments, total: numbers in the published precision
             assert ws.cell(r, c).data_type == "n" and ws.cell(r, c).number_format == "0.00", (r, c)
@@ -102,13 +106,12 @@ def test_publicity_table_in_rank_order(results, tmp_path):  # noqa: F811
     assert ws.column_dimensions["B"].width >= 14  # CJK-aware: “=HYPERLINK("x")” and 城关镇 fit
 
 
-def test_precision_and_single_group(results, tmp_path):  # noqa: F811
-    results["assessment"]["precision"] = 1
-    results["groups"] = ["全部"]
+def test_precision_and_single_group(tmp_path):
+    results = replace(rich_results(precision=1), groups=["全部"])
     ws = openpyxl.load_workbook(_write(results, tmp_path))[PUBLICITY_SHEET]
     assert "分组" not in _row(ws, 3)   # one group: no 分组 column
     total = ws.cell(5, _row(ws, 3).index("总分") + 1)
-    assert total.value == 91.23 and total.number_format == "0.0"   # the dict's value, shown at the precision
+    assert total.value == results.units[0].total == 92.6 and total.number_format == "0.0"  # published, as is
 
 
 def test_nothing_unpublishable_anywhere_in_the_file(secret_results, tmp_path):
@@ -118,12 +121,13 @@ def test_nothing_unpublishable_anywhere_in_the_file(secret_results, tmp_path):
         assert secret not in text, secret
     wb = openpyxl.load_workbook(path)
     numbers = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "n"}
-    assert not numbers & {RAW_VALUE, RAW_TARGET, 7654.321}
+    assert not numbers & {RAW_VALUE, RAW_TARGET}
     assert "一票否决" in text and "青山乡" in text
 
 
-def test_publicity_note_from_the_scheme(results, tmp_path):  # noqa: F811
-    results["assessment"].update(publicity_days=7, publicity_contact="0571-12345678")
+def test_publicity_note_from_the_scheme(results, tmp_path):
+    assessment = results.assessment.model_copy(update={"publicity_days": 7, "publicity_contact": "0571-12345678"})
+    results = replace(results, assessment=assessment)
     ws = openpyxl.load_workbook(_write(results, tmp_path))[PUBLICITY_SHEET]
     note = next(c.value for row in ws.iter_rows() for c in row if str(c.value or "").startswith("公示说明"))
     assert "公示期为7个工作日" in note
@@ -131,11 +135,11 @@ def test_publicity_note_from_the_scheme(results, tmp_path):  # noqa: F811
     assert note.endswith("监督电话：0571-12345678。")
 
 
-def test_print_setup(results, tmp_path):  # noqa: F811
+def test_print_setup(results, tmp_path):
     ws = openpyxl.load_workbook(_write(results, tmp_path))[PUBLICITY_SHEET]
     # two components, two adjustments, groups: too wide for portrait
     assert_official_print(ws, "landscape", "3:4", "C5")
-    results["adjustment_kinds"], results["groups"] = [], []   # a narrow table: portrait, one header row
+    results = replace(results, adjustment_kinds=[], groups=[])   # a narrow table: portrait, one header row
     ws = openpyxl.load_workbook(_write(results, tmp_path, "narrow.xlsx"))[PUBLICITY_SHEET]
     assert ws.page_setup.orientation == "portrait"
     assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToHeight) == 0
@@ -143,11 +147,10 @@ def test_print_setup(results, tmp_path):  # noqa: F811
     assert ws.freeze_panes == "C4"
 
 
-def test_empty_results_and_reproducible_bytes(results, tmp_path):  # noqa: F811
+def test_empty_results_and_reproducible_bytes(results, tmp_path):
     a, b = _write(results, tmp_path, "a.xlsx"), _write(results, tmp_path, "b.xlsx")
     assert a.read_bytes() == b.read_bytes()
-    results["units"] = []
-    ws = openpyxl.load_workbook(_write(results, tmp_path, "empty.xlsx"))[PUBLICITY_SHEET]
+    ws = openpyxl.load_workbook(_write(replace(results, units=[]), tmp_path, "empty.xlsx"))[PUBLICITY_SHEET]
     assert ws["A5"].value == "无考核结果"
 
 

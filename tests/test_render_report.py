@@ -1,85 +1,89 @@
-"""Tests for the narrative report 考核情况分析报告 (.html / .docx)."""
+"""Tests for the narrative report 考核情况分析报告 (.html / .docx), on results the real engine produced.
+
+The results come from `pipeline.score.score` on a small scheme (engine_helpers): four units in two groups, three
+indicators in two categories whose returns hold the score (`direct`), a capped bonus and deduction, grades, a veto,
+a prize, last year's ranks and one data issue — never a hand-written results dict, which drifts from the engine.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from engine_helpers import make_dataset, make_scheme
+from pipeline.issues import Issue
+from pipeline.results import RunInfo
 from pipeline.render.report import (
     DEFAULT_TEMPLATE_DIR,
     DOCX_TEMPLATE_NAME,
     HTML_TEMPLATE_NAME,
     ReportTemplateError,
-    build_docx_template,
     render_docx,
     render_html,
     render_report,
     report_context,
 )
+from pipeline.score import score
 
+ROOT = Path(__file__).resolve().parents[1]
 TITLE = "XX县2025年度乡镇目标管理绩效考核"
 VETOED = "A&B<镇>"
+VETO_REASON = "发生较大事故<2起>&未及时上报"
+UNITS = {"城关镇": "平原乡镇", "青山乡": "山区乡镇", VETOED: "平原乡镇", "石门乡": "山区乡镇"}
+VALUES = {  # indicator -> unit -> the score the return holds
+    "A1": {"城关镇": 29, "青山乡": 24, VETOED: 30, "石门乡": 20},
+    "A2": {"城关镇": 29, "青山乡": 24, VETOED: 25, "石门乡": 20},
+    "E1": {"城关镇": 40, "青山乡": 40, VETOED: 28, "石门乡": 30},
+}
+LAST_RANKS = {"城关镇": 3, "青山乡": 1, VETOED: 2}  # 石门乡 has no rank last year
+RUN = RunInfo(version="0.1.0", scheme_hash="x", inputs=[], generated_at="2026-01-15 09:30:00", date_basis="测试")
 
 
-def _unit(name, group, total, rank, group_rank, grade, cats, inds, comps, adjs=None, *, vetoed=False,
-          veto=None, awards=None, last_rank=None, rank_change=None):
-    return {
-        "unit": name, "group": group, "total": total, "rank": rank, "group_rank": group_rank, "grade": grade,
-        "vetoed": vetoed, "veto": veto or [], "awards": awards or [], "components": comps,
-        "categories": cats, "indicators": inds, "adjustments": adjs or {},
-        "last_rank": last_rank, "rank_change": rank_change,
+def scheme(**extra):
+    raw = {
+        "grades": [{"name": "优秀", "min": 90}, {"name": "良好", "min": 76}, {"name": "一般", "min": 60},
+                   {"name": "较差", "min": 0}],
+        "adjustments": [{"name": "专项督查加分", "sign": "bonus", "cap": 3},
+                        {"name": "察访核验扣分", "sign": "deduction", "cap": 5}],
+        "awards": {"eligibility_ratio": 0.7, "prizes": [{"name": "综合考核一等奖", "places": 1, "amount": 50000}]},
+        **extra,
     }
+    indicators = [
+        {"id": "A1", "name": "地区生产总值增长率", "category": ["经济发展"], "points": 30, "source": "统计局"},
+        {"id": "A2", "name": "一般公共预算收入", "category": ["经济发展"], "points": 30, "source": "财政局"},
+        {"id": "E1", "name": "生产安全事故起数", "category": ["平安建设"], "points": 40, "source": "应急管理局"},
+    ]
+    units = [{"name": u, "group": g, **({"benchmark": "城关镇"} if u == "青山乡" else {})} for u, g in UNITS.items()]
+    s = make_scheme([{"method": "direct", **i} for i in indicators], units, precision=2, **raw)
+    return s.model_copy(update={"assessment": s.assessment.model_copy(
+        update={"title": TITLE, "organizer": "XX县目标管理绩效考核办公室"})})
+
+
+def dataset(*, history=True, registers=True):
+    adjustments = [
+        {"unit": "城关镇", "kind": "专项督查加分", "value": Decimal(1), "reason": "省级督查表扬", "department": "督查室",
+         "date": "2025-06-01", "source": "督查室.xlsx › 加分!A2"},
+        {"unit": VETOED, "kind": "察访核验扣分", "value": Decimal("0.5"), "reason": "察访发现问题",
+         "department": "督查室", "date": "2025-07-01", "source": "督查室.xlsx › 扣分!A2"},
+    ]
+    vetoes = [{"unit": VETOED, "item": "安全生产事故", "department": "应急管理局", "reason": VETO_REASON,
+               "date": "2025-08-01", "source": "否决.xlsx › 否决!A2"}]
+    issues = [Issue(code="unknown-column", file="统计局.xlsx", sheet="数据表", cell="C5", unit="石门乡",
+                    indicator="A1", params={"name": "备注", "hint": ""})]
+    past = {u: {"rank": r, "total": None, "source": "上年.xlsx"} for u, r in LAST_RANKS.items()} if history else {}
+    if not registers:
+        adjustments, vetoes, issues = [], [], []
+    return make_dataset(VALUES, adjustments=adjustments, vetoes=vetoes, issues=issues, history=past)
 
 
 @pytest.fixture()
-def results() -> dict:
-    veto = {"item": "安全生产事故", "department": "应急管理局", "reason": "发生较大事故<2起>&未及时上报"}
-    return {
-        "assessment": {"title": TITLE, "year": 2025, "full_score": 100,
-                       "organizer": "XX县目标管理绩效考核办公室", "precision": 2},
-        "grades": [{"name": "优秀", "min": 90}, {"name": "良好", "min": 76},
-                   {"name": "一般", "min": 60}, {"name": "较差", "min": 0}],
-        "components": [{"name": "指标考核", "kind": "indicators", "weight": 0.6, "full": 100},
-                       {"name": "公众评议", "kind": "survey", "weight": 0.4, "full": 100}],
-        "categories": [
-            {"path": ["经济发展"], "name": "经济发展", "points": 60.0, "indicators": ["A1", "A2"]},
-            {"path": ["平安建设"], "name": "平安建设", "points": 40.0, "indicators": ["E1"]},
-        ],
-        "indicators": [
-            {"id": "A1", "name": "地区生产总值增长率", "category": ["经济发展"], "points": 30.0,
-             "method": "efficacy", "method_label": "功效系数法", "source": "统计局", "unit": "%"},
-            {"id": "A2", "name": "一般公共预算收入", "category": ["经济发展"], "points": 30.0,
-             "method": "completion", "method_label": "完成率法", "source": "财政局", "unit": "万元"},
-            {"id": "E1", "name": "生产安全事故起数", "category": ["平安建设"], "points": 40.0,
-             "method": "count_deduct", "method_label": "扣分法", "source": "应急管理局", "unit": "起"},
-        ],
-        "adjustment_kinds": [{"name": "专项督查加分", "sign": "bonus", "cap": 3.0},
-                             {"name": "察访核验扣分", "sign": "deduction", "cap": 5.0}],
-        "groups": ["平原乡镇", "山区乡镇"],
-        "units": [
-            _unit("城关镇", "平原乡镇", 92.5, 1, 1, "优秀", {"经济发展": 58.0, "平安建设": 40.0},
-                  {"A1": 29.0, "A2": 29.0, "E1": 40.0}, {"指标考核": 98.0, "公众评议": 84.0},
-                  {"专项督查加分": 1.0}, awards=["综合考核一等奖"], last_rank=3, rank_change=2),
-            _unit("青山乡", "山区乡镇", 88.1, 2, 1, "良好", {"经济发展": 50.0, "平安建设": 40.0},
-                  {"A1": 25.0, "A2": 25.0, "E1": 40.0}, {"指标考核": 90.0, "公众评议": 85.25}, last_rank=1,
-                  rank_change=-1),
-            _unit(VETOED, "平原乡镇", 80.0, 3, 2, "良好", {"经济发展": 55.0, "平安建设": 28.0},
-                  {"A1": 30.0, "A2": 25.0, "E1": 28.0}, {"指标考核": 83.0, "公众评议": 76.0},
-                  {"察访核验扣分": 0.5}, vetoed=True, veto=[veto], last_rank=2, rank_change=-1),
-            _unit("石门乡", "山区乡镇", 70.0, 4, 2, "一般", {"经济发展": 40.0, "平安建设": 36.0},
-                  {"A1": 20.0, "A2": 20.0, "E1": 36.0}, {"指标考核": 76.0, "公众评议": 61.0},
-                  last_rank=None, rank_change=None),
-        ],
-        "detail": [],
-        "adjustments": [],
-        "awards": [{"award": "综合考核一等奖", "unit": "城关镇", "amount": 50000, "note": ""}],
-        "vetoes": [dict(veto, unit=VETOED, source="否决.xlsx")],
-        "issues": [{"code": "W001", "severity": "警告", "file": "统计局.xlsx", "sheet": "数据表", "cell": "C5",
-                    "unit": "石门乡", "indicator": "A1", "message": "数值偏离上年较大"}],
-        "run": {"version": "0.1.0", "scheme_hash": "x", "inputs": [], "generated_at": "2026-01-15 09:30:00"},
-    }
+def results():
+    return score(scheme(), dataset(), RUN)
 
 
 # ------------------------------------------------------------------------------------- context
@@ -88,40 +92,51 @@ def results() -> dict:
 def test_context_summaries(results):
     ctx = report_context(results)
     assert ctx["report_title"] == TITLE + "情况分析报告"
+    assert ctx["meta"]["report_date"] == "2026年1月15日"
     assert [g["name"] for g in ctx["grades"]] == ["优秀", "良好", "一般", "较差"]
     assert [g["count"] for g in ctx["grades"]] == [1, 2, 1, 0]
     assert ctx["grades"][1]["share_pct"] == "50.0%"
-    assert [u["total"] for u in ctx["units"]] == ["92.50", "88.10", "80.00", "70.00"]
+    assert [u["unit"] for u in ctx["units"]] == ["城关镇", "青山乡", VETOED, "石门乡"]
+    assert [u["total"] for u in ctx["units"]] == ["99.00", "88.00", "82.50", "70.00"]
+    assert [u["adjustment_scores"] for u in ctx["units"]] == [["+1.00", ""], ["", ""], ["", "−0.50"], ["", ""]]
     assert [p["unit"] for p in ctx["progress"]["up"]] == ["城关镇"]
     assert [p["unit"] for p in ctx["progress"]["down"]] == ["青山乡", VETOED]
+    assert ctx["progress"]["n_compared"] == 3 and ctx["units"][3]["rank_change_text"] == "—"
     cats = {c["name"]: c for c in ctx["categories"]}
-    assert cats["经济发展"]["best"]["unit"] == "城关镇"
-    assert cats["经济发展"]["weakest"]["unit"] == "石门乡"
+    assert cats["经济发展"]["best"] == {"unit": "城关镇", "score": "58.00"}
+    assert cats["经济发展"]["weakest"] == {"unit": "石门乡", "score": "40.00"}
     assert cats["平安建设"]["best"]["unit"] == "城关镇、青山乡"
+    assert cats["经济发展"]["avg_rate_pct"] == "83.8%"  # (58 + 48 + 55 + 40) / 4 / 60
     weak = ctx["weak_indicators"]
     assert [w["id"] for w in weak] == ["A2", "A1", "E1"]  # 4, 3, 2 units lost points
-    assert weak[0]["n_lost"] == 4
-    assert ctx["issues"]["warnings"] == 1 and ctx["issues"]["total"] == 1
-    assert ctx["vetoes"][0]["unit"] == VETOED
-    assert ctx["benchmarks"] == []
+    assert weak[0]["n_lost"] == 4 and weak[0]["lost_share_pct"] == "100.0%"
+    assert ctx["issues"]["warnings"] == 1 and ctx["issues"]["total"] == 1 and ctx["issues"]["text"] == "警告1条"
+    assert ctx["vetoes"][0]["unit"] == VETOED and ctx["vetoes"][0]["reason"] == VETO_REASON
+    assert ctx["vetoed_units_text"] == VETOED
+    assert [w["unit"] for w in ctx["awards"]] == ["城关镇"] and ctx["award_summary"]["total_amount_text"] == "5万元"
     assert ctx["method"]["n_indicators"] == 3 and ctx["method"]["n_categories"] == 2
+    assert ctx["method"]["groups_text"] == "平原乡镇2个、山区乡镇2个"
+    assert ctx["method"]["formula"] == "总分 = 指标考核 + 专项督查加分 − 察访核验扣分"
     assert "专项督查加分（最高加3分）" in ctx["method"]["adjustments_text"]
     assert ctx["suggestions"] and "平均得分率最低" in ctx["suggestions"][0]
+    assert [(a["unit"], a["kind"], a["points"], a["reason"]) for a in ctx["adjustment_entries"]] == [
+        ("城关镇", "专项督查加分", "+1.00", "省级督查表扬"), (VETOED, "察访核验扣分", "−0.50", "察访发现问题")]
 
 
-def test_context_grade_order_falls_back_to_first_appearance(results):
-    del results["grades"]
+def test_context_without_grades(results):
+    ctx = report_context(score(scheme(grades=[]), dataset(), RUN))  # a scheme without grades: no grade at all
+    assert ctx["grades"] == [] and ctx["grades_text"] == ""
+    assert {u["grade"] for u in ctx["units"]} == {"—"}
+
+
+def test_context_benchmark(results):
+    """追赶超越: 青山乡 measures itself against 城关镇; the gaps are the engine's, in words."""
     ctx = report_context(results)
-    assert [g["name"] for g in ctx["grades"]] == ["优秀", "良好", "一般"]
-
-
-def test_context_benchmark_optional(results):
-    results["units"][0]["benchmark"] = {"name": "市级平均", "total": 90.0}
-    results["units"][1]["benchmark"] = 90.0
-    ctx = report_context(results)
-    assert [b["unit"] for b in ctx["benchmarks"]] == ["城关镇", "青山乡"]
-    assert ctx["benchmarks"][0]["gap_text"] == "高于2.50分"
-    assert ctx["benchmarks"][1]["gap_text"] == "低于1.90分"
+    assert [b["unit"] for b in ctx["benchmarks"]] == ["青山乡"]
+    b = ctx["benchmarks"][0]
+    assert b["benchmark"] == "城关镇" and b["benchmark_score"] == "99.00"
+    assert b["gap_text"] == "低于11.00分" and b["rank_gap_text"] == "落后1个名次"
+    assert b["weakest_text"] == "经济发展差10.00分"
 
 
 # ----------------------------------------------------------------------------------------- html
@@ -139,7 +154,7 @@ def test_render_html(results, tmp_path):
     assert "发生较大事故&lt;2起&gt;&amp;未及时上报" in html
     for name in ("城关镇", "青山乡", "石门乡"):
         assert name in html
-    for total in ("92.50", "88.10", "80.00", "70.00"):
+    for total in ("99.00", "88.00", "82.50", "70.00"):
         assert total in html
 
 
@@ -159,18 +174,16 @@ def _text_of_docx(path: Path) -> str:
 
 
 def test_render_docx(results, tmp_path):
-    tpl = tmp_path / "tpl.docx"
-    build_docx_template(tpl)
     out = tmp_path / "r.docx"
-    render_docx(results, tpl, out)
+    render_docx(results, DEFAULT_TEMPLATE_DIR / DOCX_TEMPLATE_NAME, out)
     text = _text_of_docx(out)
     assert TITLE in text
     assert VETOED in text
-    assert "发生较大事故<2起>&未及时上报" in text
-    for total in ("92.50", "88.10", "80.00", "70.00"):
+    assert VETO_REASON in text
+    for total in ("99.00", "88.00", "82.50", "70.00"):
         assert total in text
     assert "{{" not in text and "{%" not in text
-    for heading in ("一、考核基本情况", "二、考核结果及等次分布", "三、评奖情况", "四、进步与变化",
+    for heading in ("一、考核基本情况", "二、考核结果及等次分布", "（四）加减分情况", "三、评奖情况", "四、进步与变化",
                     "五、薄弱指标与一票否决", "六、下一步工作建议"):
         assert heading in text
 
@@ -186,18 +199,23 @@ def test_render_docx(results, tmp_path):
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["名次", "单位", "组别", "总分", "等次"]
     assert [r.cells[1].text for r in table.rows[1:]] == ["城关镇", "青山乡", VETOED, "石门乡"]
-    assert table.rows[3].cells[3].text == "80.00"
+    assert table.rows[3].cells[3].text == "82.50"
+    # 加减分情况: each unit's non-zero adjustment with its signed effect on the total and the register's reason
+    adjustments = doc.tables[1]
+    assert [[c.text for c in r.cells] for r in adjustments.rows] == [
+        ["单位", "加减分项目", "分值", "事由"],
+        ["城关镇", "专项督查加分", "+1.00", "省级督查表扬"],
+        [VETOED, "察访核验扣分", "−0.50", "察访发现问题"],
+    ]
     # page number field in the footer
     assert "PAGE" in sec.footer._element.xml
 
 
-def test_docx_template_fonts(tmp_path):
+def test_docx_template_fonts():
     from docx import Document
     from docx.oxml.ns import qn
 
-    tpl = tmp_path / "tpl.docx"
-    build_docx_template(tpl)
-    doc = Document(str(tpl))
+    doc = Document(str(DEFAULT_TEMPLATE_DIR / DOCX_TEMPLATE_NAME))
     normal = doc.styles["Normal"]
     rfonts = normal.element.rPr.find(qn("w:rFonts"))
     assert rfonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
@@ -208,21 +226,43 @@ def test_docx_template_fonts(tmp_path):
     assert title_run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "方正小标宋简体"
 
 
-def test_docx_no_history_no_awards(results, tmp_path):
-    for u in results["units"]:
-        u["rank_change"] = None
-        u["last_rank"] = None
-        u["awards"] = []
-    results["awards"] = []
-    results["vetoes"] = []
-    results["issues"] = []
-    out = tmp_path / "r.docx"
-    render_report(results, tmp_path / "no-templates", tmp_path / "out")
+def test_docx_no_history_no_awards_no_adjustments(tmp_path):
+    plain = score(scheme(awards={"prizes": []}), dataset(history=False, registers=False), RUN)
+    assert not plain.awards and not plain.vetoes and not plain.issues and not plain.adjustments
+    render_report(plain, tmp_path / "no-templates", tmp_path / "out")
     text = _text_of_docx(tmp_path / "out" / "考核情况分析报告.docx")
     assert "本年度无单位获奖。" in text
     assert "本年度无上年名次可比。" in text
+    assert "本年度无加减分。" in text
     assert "数据采集审核中未发现问题。" in text
-    assert not out.exists()
+
+
+# ------------------------------------------------------------------------ the default .docx template
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """Every part of a Word package by name (the zip's own entry times aside)."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_committed_docx_template_is_what_the_tool_builds(tmp_path):
+    """pipeline/render/default_templates/考核情况分析报告.docx is make_docx_template.py's output, and the bundled
+    example's templates/ ships the same file: after editing the tool, rebuild and copy (README, For developers)."""
+    tool = DEFAULT_TEMPLATE_DIR / "make_docx_template.py"
+    spec = importlib.util.spec_from_file_location("make_docx_template", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = tmp_path / DOCX_TEMPLATE_NAME
+    module.build(built)
+    fresh = _parts(built)
+    assert "word/document.xml" in fresh and b"adjustment_entries" in fresh["word/document.xml"]
+    for committed in (DEFAULT_TEMPLATE_DIR / DOCX_TEMPLATE_NAME, ROOT / "templates" / DOCX_TEMPLATE_NAME):
+        parts = _parts(committed)
+        assert sorted(parts) == sorted(fresh), committed
+        changed = [name for name in fresh if parts[name] != fresh[name]]
+        assert not changed, (f"{committed} differs from what {tool.name} builds in {changed}: run "
+                             f"python pipeline/render/default_templates/make_docx_template.py and copy it to templates/")
 
 
 # ------------------------------------------------------------------------------- render_report
@@ -246,13 +286,11 @@ def test_render_report_defaults_and_override(results, tmp_path):
 
 
 def test_shipped_templates_are_in_sync():
-    root = Path(__file__).resolve().parents[1]
-    bundled = root / "templates"
+    bundled = ROOT / "templates"
     assert (DEFAULT_TEMPLATE_DIR / HTML_TEMPLATE_NAME).is_file()
     assert (DEFAULT_TEMPLATE_DIR / DOCX_TEMPLATE_NAME).is_file()
-    if (bundled / HTML_TEMPLATE_NAME).is_file():
-        assert (bundled / HTML_TEMPLATE_NAME).read_text(encoding="utf-8") == \
-            (DEFAULT_TEMPLATE_DIR / HTML_TEMPLATE_NAME).read_text(encoding="utf-8")
+    assert (bundled / HTML_TEMPLATE_NAME).read_text(encoding="utf-8") == \
+        (DEFAULT_TEMPLATE_DIR / HTML_TEMPLATE_NAME).read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------- template errors
@@ -303,7 +341,7 @@ def test_docx_broken_template(results, tmp_path):
     with pytest.raises(ReportTemplateError) as ei:
         render_docx(results, bad, tmp_path / "r.docx")
     msg = str(ei.value)
-    assert DOCX_TEMPLATE_NAME in msg and "语法错误" in msg and "第" in msg
+    assert DOCX_TEMPLATE_NAME in msg and "语法错误" in msg and "第2段" in msg
 
 
 def test_docx_unknown_variable(results, tmp_path):
@@ -328,11 +366,7 @@ def test_docx_not_a_word_file(results, tmp_path):
 
 
 def test_bundled_example_templates_render(results, tmp_path):
-    root = Path(__file__).resolve().parents[1]
-    bundled = root / "templates"
-    if not (bundled / DOCX_TEMPLATE_NAME).is_file():
-        pytest.skip("bundled example templates not present")
     copy = tmp_path / "templates"
-    shutil.copytree(bundled, copy)
+    shutil.copytree(ROOT / "templates", copy)
     paths = render_report(results, copy, tmp_path / "out")
     assert VETOED in _text_of_docx(paths[1])

@@ -35,6 +35,14 @@ def results(run) -> dict:
     return json.loads((run / "output" / "results.json").read_text("utf-8"))
 
 
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    """The bundled example's typed results (template_names reads them), from one in-process run."""
+    from render_helpers import bundled_results
+
+    return bundled_results(tmp_path_factory.mktemp("typed"))
+
+
 def out_row(r: int, start: int, end: int, n: int) -> int:
     """Where template row r (outside the block) lands: markers removed, the block row repeated n times."""
     if r < start:
@@ -179,7 +187,7 @@ def test_typo_in_a_placeholder_is_a_chinese_error_naming_the_cell_and_nothing_is
     ("{{ u.__class__.__mro__ }}", "不允许"),
     ("{%tr for u in 单位 %}", "不能嵌套"),
 ])
-def test_broken_placeholders_are_named(tmp_path, results, text, reason):
+def test_broken_placeholders_are_named(tmp_path, typed, text, reason):
     from pipeline.render.fill_names import template_names
 
     path = tmp_path / "表样.xlsx"
@@ -188,7 +196,7 @@ def test_broken_placeholders_are_named(tmp_path, results, text, reason):
     wb["汇总表"]["B6"] = text
     wb.save(path)
     with pytest.raises(FillError) as err:
-        fill_template(path, template_names(results), tmp_path / "out.xlsx")
+        fill_template(path, template_names(typed), tmp_path / "out.xlsx")
     assert "表样.xlsx › 汇总表!" in str(err.value) and reason in str(err.value)
     assert not (tmp_path / "out.xlsx").exists()
 
@@ -267,7 +275,7 @@ def test_table_template_entries_are_checked(example, entry, words):
     assert res.returncode == 2 and words in res.stderr and "table_templates" in res.stderr
 
 
-def test_a_template_with_an_image_fills_again_in_the_same_process(tmp_path, results):
+def test_a_template_with_an_image_fills_again_in_the_same_process(tmp_path, typed):
     """The parsed template is cached per file version; its seal image must survive being saved: the second fill
     (the next per-unit table, or the next run of a long-lived process) carries the same image bytes."""
     import zipfile
@@ -280,7 +288,7 @@ def test_a_template_with_an_image_fills_again_in_the_same_process(tmp_path, resu
     images = []
     for i in range(2):
         out = tmp_path / f"{i}.xlsx"
-        fill_template(SUMMARY_TPL, template_names(results), out)
+        fill_template(SUMMARY_TPL, template_names(typed), out)
         with zipfile.ZipFile(out) as zf:
             images.append([zf.read(n) for n in sorted(n for n in zf.namelist() if n.startswith("xl/media/"))])
     assert images[0] == images[1] and len(images[0]) == len(original)

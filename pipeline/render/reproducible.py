@@ -125,14 +125,13 @@ def file_day(mtime: float, tz: dt.tzinfo) -> dt.date | None:
         return None
 
 
-def results_moment(results: dict) -> dt.datetime | None:
-    """The run's time of a results dict (midnight of run.generated_at in assessment.timezone); None without one."""
-    a = results.get("assessment") or {}
-    day = _day((results.get("run") or {}).get("generated_at"))
+def results_moment(generated_at: str, timezone: str | None) -> dt.datetime | None:
+    """The run's time: midnight of its 制表日期 `generated_at` in the scheme's time zone; None without a date."""
+    day = _day(generated_at)
     if day is None:
         return None
     try:
-        tz = zone(a.get("timezone") or DEFAULT_TIMEZONE)
+        tz = zone(timezone or DEFAULT_TIMEZONE)
     except ValueError:
         tz = _FIXED_ZONES[DEFAULT_TIMEZONE]
     return dt.datetime(day.year, day.month, day.day, tzinfo=tz)

@@ -1,0 +1,94 @@
+"""What each kind, sign and grade means to a reader — Chinese labels, signs and colours, decided once.
+
+Why one module: the workbook, the report and the score cards each used to decide for themselves, and the copies
+disagreed (a rank-based adjustment of +2 that the engine added was printed as "−2.00 扣分" in the report; grade
+colours were picked from two different palettes in two different orders). Renderers ask here; they never
+re-derive a meaning from a scheme key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# -- components ---------------------------------------------------------------------------------------------------
+KIND_LABELS = {
+    "indicators": "按指标计分",
+    "survey": "满意度测评",
+    "ratings": "评分",
+    "leadership": "评分",
+    "growth_index": "综合指数",
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS[kind]
+
+
+# -- adjustments --------------------------------------------------------------------------------------------------
+SIGN_LABELS = {"bonus": "加分", "deduction": "扣分", "rank": "按名次加减分"}
+
+
+def sign_label(sign: str) -> str:
+    return SIGN_LABELS[sign]
+
+
+def adjustment_effect(sign: str, value: float | None) -> float | None:
+    """The adjustment's effect on the total, as the engine applies it: a deduction's capped size is subtracted, a
+    bonus added, and a rank-based kind's points are already signed by its rank rules (+2 or −3)."""
+    if value is None:
+        return None
+    return -value if sign == "deduction" and value else value
+
+
+def signed_text(effect: float | None, number: str) -> str:
+    """"+2.00" or "−2.00" (a true minus sign) for a non-zero effect whose size is printed as `number`; else ""."""
+    if not effect:
+        return ""
+    return ("+" if effect > 0 else "−") + number
+
+
+def effect_word(effect: float | None) -> str:
+    """加分 / 扣分 for one unit's adjustment, from its effect (whatever the kind's sign)."""
+    if not effect:
+        return ""
+    return "加分" if effect > 0 else "扣分"
+
+
+def register_value(sign: str, value: float) -> float | str:
+    """A register entry's value as read: points for bonus and deduction kinds, a place ("第19名") for a rank kind,
+    whose points come from its rank rules (never "19 分")."""
+    return f"第{int(value)}名" if sign == "rank" else value
+
+
+def cap_text(sign: str, cap: str | None) -> str:
+    """How the kind is capped, in words (`cap` already formatted, or None)."""
+    if cap is None:
+        return "不设上限"
+    return {"bonus": f"最高加{cap}分", "deduction": f"最多扣{cap}分", "rank": f"加减分均不超过{cap}分"}[sign]
+
+
+# -- grades -------------------------------------------------------------------------------------------------------
+GRADE_PALETTE = ("#2E7D32", "#1565C0", "#F9A825", "#EF6C00", "#6D4C41", "#546E7A")  # best first
+LAST_GRADE_COLOUR = "#C62828"  # the lowest grade is always red
+NO_GRADE_COLOUR = "#9E9E9E"
+
+
+def grade_order(grades: Iterable[tuple[str, float]], seen: Iterable[str] = ()) -> list[str]:
+    """The scheme's grades (name, lower bound) from best to worst, then any other grade a unit carries."""
+    order: list[str] = []
+    for name, _ in sorted(grades, key=lambda g: -g[1]):
+        if name not in order:
+            order.append(name)
+    for name in seen:
+        if name and name not in order:
+            order.append(name)
+    return order
+
+
+def grade_colours(order: list[str]) -> dict[str, str]:
+    """Grade name -> colour: the palette from the best grade down, the lowest grade red."""
+    colours = {}
+    for i, name in enumerate(order):
+        last = i == len(order) - 1 and len(order) > 1
+        colours[name] = LAST_GRADE_COLOUR if last else GRADE_PALETTE[i % len(GRADE_PALETTE)]
+    return colours

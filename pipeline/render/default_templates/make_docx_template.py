@@ -1,0 +1,330 @@
+"""Builds the default Word template of the report, 考核情况分析报告.docx, beside this script (official style,
+GB/T 9704: A4, 37/35/28/26 mm margins, 22 lines a page, 小标宋 title, 仿宋 body, page numbers “— 1 —”).
+
+A tool, not part of a run: the template is committed package data, and a run only reads it. After changing this
+script, rebuild the template and copy it to the bundled example (tests/test_render_report.py checks both):
+
+    python pipeline/render/default_templates/make_docx_template.py
+    cp pipeline/render/default_templates/考核情况分析报告.docx templates/
+
+`python …/make_docx_template.py OTHER.docx` writes elsewhere (e.g. to restore an office's templates/ copy).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent / "考核情况分析报告.docx"
+
+_TITLE_FONT = "方正小标宋简体"
+_BODY_FONT = "仿宋_GB2312"
+_H1_FONT = "黑体"
+_H2_FONT = "楷体_GB2312"
+_PAGE_FONT = "宋体"
+_LINE_PT = 28.95  # 22 lines per page on the GB/T 9704 type area
+
+
+def _set_fonts(rpr_parent, font: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """Set ascii/hAnsi/eastAsia fonts on a run or style (python-docx object with .font and ._element)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    rpr_parent.font.name = font
+    if size_pt is not None:
+        rpr_parent.font.size = Pt(size_pt)
+    if bold is not None:
+        rpr_parent.font.bold = bold
+    rpr = rpr_parent._element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+
+
+def _page_number_paragraph(footer, align, indent_left_pt: float = 0, indent_right_pt: float = 0) -> None:
+    """“— PAGE —” with a PAGE field, 4号 (14pt) 宋体."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = align
+    pf = p.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.left_indent = Pt(indent_left_pt)
+    pf.right_indent = Pt(indent_right_pt)
+    pf.line_spacing = 1.0
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+
+    def run(text: str | None = None):
+        r = p.add_run(text) if text is not None else p.add_run()
+        _set_fonts(r, _PAGE_FONT, 14)
+        return r
+
+    run("— ")
+    r = run()
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), "begin")
+    r._element.append(fc)
+    r = run()
+    it = OxmlElement("w:instrText")
+    it.set(qn("xml:space"), "preserve")
+    it.text = " PAGE "
+    r._element.append(it)
+    r = run()
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), "separate")
+    r._element.append(fc)
+    run("1")
+    r = run()
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), "end")
+    r._element.append(fc)
+    run(" —")
+
+
+def loop_table(doc, header: list[str], cells: list[str], loop: str, widths_mm: list[float]) -> None:
+    """A centred grid table: a header row repeated on every page, then one row per item of `loop` ({%tr for %})."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    n = len(header)
+    table = doc.add_table(rows=4, cols=n)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    blank = [""] * (n - 1)
+    rows_text = [header, [f"{{%tr for {loop} %}}", *blank], cells, ["{%tr endfor %}", *blank]]
+    for ri, texts in enumerate(rows_text):
+        row = table.rows[ri]
+        for ci, text in enumerate(texts):
+            cell = row.cells[ci]
+            cell.width = Mm(widths_mm[ci])
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pf = p.paragraph_format
+            pf.first_line_indent = Pt(0)
+            pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            if text:
+                r = p.add_run(text)
+                _set_fonts(r, _H1_FONT if ri == 0 else _BODY_FONT, 12)
+    # repeat the header row on every page
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+
+
+def build(path: Path) -> None:
+    """Generate the default Jinja-tagged Word template (official style, GB/T 9704) at ``path``."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+
+    # ---- page: A4, GB/T 9704 margins, 22 lines per page
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
+    sectpr = sec._sectPr
+    grid = sectpr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = sectpr.makeelement(qn("w:docGrid"), {})
+        sectpr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(_LINE_PT * 20)))  # twips
+
+    # ---- styles
+    normal = doc.styles["Normal"]
+    _set_fonts(normal, _BODY_FONT, 16)
+    npf = normal.paragraph_format
+    npf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    npf.line_spacing = Pt(_LINE_PT)
+    npf.space_before = Pt(0)
+    npf.space_after = Pt(0)
+    npf.first_line_indent = Pt(32)  # two characters
+    npf.widow_control = True
+
+    def para(text: str = "", *, font: str = _BODY_FONT, size: float = 16, bold: bool = False,
+             align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True):
+        p = doc.add_paragraph()
+        p.alignment = align
+        if not indent:
+            p.paragraph_format.first_line_indent = Pt(0)
+        if text:
+            r = p.add_run(text)
+            _set_fonts(r, font, size, bold or None)
+        return p
+
+    def tag(text: str):
+        """A paragraph holding only a docxtpl paragraph-level tag ({%p ... %}); removed on render."""
+        return para(text, indent=False)
+
+    def h1(text: str):
+        return para(text, font=_H1_FONT)
+
+    def h2(text: str):
+        return para(text, font=_H2_FONT)
+
+    # ---- document properties (rendered by docxtpl too)
+    doc.core_properties.title = "{{ report_title }}"
+    doc.core_properties.author = "{{ meta.organizer }}"
+    doc.core_properties.subject = "考核情况分析报告"
+    doc.core_properties.comments = ""
+
+    # ---- title
+    para("{{ report_title }}", font=_TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    para("", indent=False)
+
+    para("根据考核办法，现将{{ meta.title }}结果及有关情况分析报告如下。")
+
+    # 一
+    h1("一、考核基本情况")
+    h2("（一）考核范围")
+    para("本次考核共对{{ method.n_units }}个单位进行考核"
+         "{% if method.n_groups > 1 %}，按{{ method.groups_text }}分{{ method.n_groups }}组排名{% endif %}。")
+    h2("（二）考核方法")
+    para("考核满分{{ meta.full_score }}分，由{{ method.components_text }}{{ method.combine_word }}"
+         "{% if method.adjustments %}，另设{{ method.adjustments_text }}{% endif %}"
+         "{% if method.formula %}，即{{ method.formula }}{% endif %}。")
+    para("指标考核共设{{ method.n_categories }}类{{ method.n_indicators }}项指标"
+         "{% if method.categories_text %}（{{ method.categories_text }}）{% endif %}"
+         "{% if method.methods_text %}，分别采用{{ method.methods_text }}计分{% endif %}。"
+         "所有分数按四舍五入保留{{ meta.precision }}位小数。")
+
+    # 二
+    h1("二、考核结果及等次分布")
+    h2("（一）总体情况")
+    para("{% if stats.top %}参评单位平均得分{{ stats.mean }}分，最高分为{{ stats.top.unit }}{{ stats.top.total }}分，"
+         "最低分为{{ stats.bottom.unit }}{{ stats.bottom.total }}分，分差{{ stats.spread }}分。{% endif %}"
+         "{% for g in stats.groups %}{{ g.name }}{{ g.n }}个单位平均得分{{ g.mean }}分"
+         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    para("按照等次评定标准，{{ grades_text }}。")
+    h2("（二）考核结果")
+    para("各单位考核得分及等次见下表。")
+
+    loop_table(doc, ["名次", "单位", "组别", "总分", "等次"],
+               ["{{ u.rank }}", "{{ u.unit }}", "{{ u.group }}", "{{ u.total }}", "{{ u.grade }}"],
+               "u in units", [18, 50, 38, 26, 24])
+    para("", indent=False)
+
+    h2("（三）分类指标得分情况")
+    tag("{%p for c in categories %}")
+    para("{{ c.name }}（{{ c.points }}分）：平均得分{{ c.avg }}分，平均得分率{{ c.avg_rate_pct }}；"
+         "得分最高的是{{ c.best.unit }}（{{ c.best.score }}分），最低的是{{ c.weakest.unit }}（{{ c.weakest.score }}分）。")
+    tag("{%p endfor %}")
+
+    h2("（四）加减分情况")
+    tag("{%p if adjustment_entries %}")
+    para("各单位加减分情况见下表（分值为对总分的影响，“+”为加分，“−”为扣分）。")
+    loop_table(doc, ["单位", "加减分项目", "分值", "事由"],
+               ["{{ a.unit }}", "{{ a.kind }}", "{{ a.points }}", "{{ a.reason }}"],
+               "a in adjustment_entries", [32, 40, 22, 62])
+    para("", indent=False)
+    tag("{%p else %}")
+    para("本年度无加减分。")
+    tag("{%p endif %}")
+
+    # 三
+    h1("三、评奖情况")
+    tag("{%p if awards %}")
+    para("根据考核结果和评奖办法，共有{{ award_summary.n_units }}个单位获奖"
+         "{% if award_summary.total_amount_text %}，奖金合计{{ award_summary.total_amount_text }}{% endif %}。")
+    tag("{%p for g in award_groups %}")
+    para("{{ g.award }}（{{ g.n }}个）：{{ g.units_text }}{% if g.amount_text %}，每个单位奖励{{ g.amount_text }}{% endif %}。")
+    tag("{%p endfor %}")
+    tag("{%p else %}")
+    para("本年度无单位获奖。")
+    tag("{%p endif %}")
+    tag("{%p if vetoes %}")
+    para("{{ vetoed_units_text }}因被一票否决，按规定取消评奖资格。")
+    tag("{%p endif %}")
+
+    # 四
+    h1("四、进步与变化")
+    tag("{%p if progress.has_history %}")
+    para("与上年相比，名次上升的单位{{ progress.n_up }}个，下降的{{ progress.n_down }}个，持平的{{ progress.n_same }}个。")
+    tag("{%p if progress.up %}")
+    h2("（一）进步较大的单位")
+    tag("{%p for p in progress.up %}")
+    para("{{ p.unit }}：由上年第{{ p.last_rank }}名上升至第{{ p.rank }}名，前进{{ p.change }}位。")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
+    tag("{%p if progress.down %}")
+    h2("（{% if progress.up %}二{% else %}一{% endif %}）名次下降的单位")
+    tag("{%p for p in progress.down %}")
+    para("{{ p.unit }}：由上年第{{ p.last_rank }}名下降至第{{ p.rank }}名，后退{{ p.change }}位。")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
+    tag("{%p else %}")
+    para("本年度无上年名次可比。")
+    tag("{%p endif %}")
+    tag("{%p if benchmarks %}")
+    para("追赶超越对标情况："
+         "{% for b in benchmarks %}{{ b.unit }}{% if b.benchmark %}对标{{ b.benchmark }}，{% endif %}总分{{ b.gap_text }}"
+         "{% if b.rank_gap_text %}，{{ b.rank_gap_text }}{% endif %}"
+         "{% if b.weakest_text %}，主要差距在{{ b.weakest_text }}{% endif %}"
+         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    tag("{%p endif %}")
+
+    # 五
+    h1("五、薄弱指标与一票否决")
+    h2("（一）薄弱指标")
+    tag("{%p if weak_indicators %}")
+    para("从各项指标失分情况看，失分面较大的指标如下：")
+    tag("{%p for w in weak_indicators %}")
+    para("{{ loop.index }}．{{ w.name }}（{{ w.category }}，{{ w.points }}分）：{{ w.n_lost }}个单位失分，"
+         "占{{ w.lost_share_pct }}，平均失分率{{ w.avg_loss_rate_pct }}。")
+    tag("{%p endfor %}")
+    tag("{%p else %}")
+    para("各单位各项指标均得满分。")
+    tag("{%p endif %}")
+    h2("（二）一票否决")
+    tag("{%p if vetoes %}")
+    tag("{%p for v in vetoes %}")
+    para("{{ v.unit }}：{{ v.item }}{% if v.department %}（{{ v.department }}认定）{% endif %}"
+         "{% if v.reason %}，{{ v.reason }}{% endif %}。")
+    tag("{%p endfor %}")
+    tag("{%p else %}")
+    para("本年度无单位被一票否决。")
+    tag("{%p endif %}")
+    h2("（三）数据审核情况")
+    para("{% if issues.total %}数据采集审核中共发现问题{{ issues.total }}条，其中{{ issues.text }}，"
+         "详见数据问题清单。{% else %}数据采集审核中未发现问题。{% endif %}")
+
+    # 六
+    h1("六、下一步工作建议")
+    tag("{%p for s in suggestions %}")
+    para("{{ loop.index }}．{{ s }}")
+    tag("{%p endfor %}")
+
+    # 落款
+    para("", indent=False)
+    para("{{ meta.organizer }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False).paragraph_format.right_indent = Pt(64)
+    para("{{ meta.report_date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False).paragraph_format.right_indent = Pt(64)
+
+    # ---- footers: page number, odd pages right / even pages left, one character from the edge
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number_paragraph(sec.footer, WD_ALIGN_PARAGRAPH.RIGHT, indent_right_pt=14)
+    _page_number_paragraph(sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, indent_left_pt=14)
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE
+    build(target)
+    print(target)

@@ -1,0 +1,359 @@
+"""The writer base every official workbook shares (汇总表, 公示表, 评分卡, 数据问题, blank returns): styles, the column
+model, CJK-aware widths, safe cell writing, header blocks, tables, the title block and the print setup.
+
+Why one base: each official table must look and print the same way (宋体, bordered cells, A4 one page wide, the
+"第 N 页 共 M 页" footer) and write text safely; these helpers used to be private names of the summary workbook that
+three other modules imported. Header texts that several workbooks print (a component's weight, an adjustment's cap)
+are here too, so a heading is worded once; what a sign or grade means comes from pipeline/labels.py.
+
+Text is always written with ``write_string`` and numbers with ``write_number``; workbooks are opened with
+``strings_to_formulas=False`` as well, so a value such as ``=HYPERLINK(...)`` stays a literal string.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import pathlib
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+import xlsxwriter
+
+from .. import labels
+from ..results import Results, UnitResult
+from ..scheme import Adjustment, Assessment, Component
+from . import reproducible
+
+FONT = "宋体"
+RED = "#C00000"
+BOLD = "b:"  # prefix of a cell kind: its bold variant (subtotal and total rows)
+
+# Body cell kinds -> (number format or None, horizontal alignment, wrap)
+KINDS: dict[str, tuple[str | None, str, bool]] = {
+    "text": (None, "left", False),
+    "center": (None, "center", False),
+    "wrap": (None, "left", True),
+    "score": ("<precision>", "right", False),
+    "int": ("0", "center", False),
+    "num": ("General", "right", False),
+    "q4": ("0.0000", "right", False),
+    "pct": ("0.00%", "right", False),
+    "pct0": ("0%", "right", False),
+    "money": ("#,##0", "right", False),
+}
+
+
+def bold_kind(kind: str, bold: bool = True) -> str:
+    return BOLD + kind if bold else kind
+
+
+# --------------------------------------------------------------------------------------------- text and numbers
+def text_width(text: str) -> float:
+    """Display width of `text` in Excel character units: wide (CJK) characters count as 2."""
+    best = 0.0
+    for line in str(text).splitlines() or [""]:
+        w = 0.0
+        for ch in line:
+            w += 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
+        best = max(best, w)
+    return best
+
+
+def score_format(precision: int) -> str:
+    return "0" if precision <= 0 else "0." + "0" * precision
+
+
+def trim_number(value: float) -> str:
+    """10.0 -> '10', 2.5 -> '2.5' (labels only, never cell values)."""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def pct_label(weight: float) -> str:
+    return trim_number(float(weight) * 100) + "%"
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def date_label(generated_at: str) -> str:
+    """'2026-01-15' -> '2026年1月15日'; '' (results scored in memory) -> ''; anything else: its date part."""
+    if not generated_at:
+        return ""
+    part = str(generated_at).strip().split(" ")[0].split("T")[0]
+    try:
+        d = _dt.date.fromisoformat(part)
+    except ValueError:
+        return part
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# --------------------------------------------------------------------------------------------- header texts
+def adjustment_header(kind: Adjustment) -> str:
+    """专项督查加分（上限3分）."""
+    return f"{kind.name}（上限{trim_number(kind.cap)}分）" if kind.cap is not None else kind.name
+
+
+def signed_adjustment(kind: Adjustment, value: float | None) -> float | None:
+    """The adjustment's effect on the total (labels.adjustment_effect: deductions negative, rank points as signed)."""
+    return labels.adjustment_effect(kind.sign, value)
+
+
+def category_label(node) -> str:
+    """经济发展（60分） for a TopCategory or CategoryNode."""
+    return f"{node.name}（{trim_number(node.points)}分）"
+
+
+def component_head(comp: Component) -> str:
+    """A component's column heading: 指标考核（权重50%）."""
+    return f"{comp.name}（权重{pct_label(comp.weight)}）"
+
+
+def grade_colours(results: Results) -> dict[str, str]:
+    """Grade name -> fill colour (labels.grade_colours: the same colours as the report's)."""
+    order = labels.grade_order(((g.name, g.min) for g in results.grades), (u.grade for u in results.units))
+    return labels.grade_colours(order)
+
+
+# --------------------------------------------------------------------------------------------- styles and widths
+class Styles:
+    """All cell formats of one workbook, created lazily and cached."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, precision: int):
+        self._wb = wb
+        self.precision = precision
+        self.score_format = score_format(precision)
+        self._cache: dict[tuple, Any] = {}
+        self.title = wb.add_format({"font_name": FONT, "bold": True, "font_size": 18,
+                                    "align": "center", "valign": "vcenter"})
+        self.section = wb.add_format({"font_name": FONT, "bold": True, "font_size": 12})
+        self.plain_left = wb.add_format({"font_name": FONT, "font_size": 11, "align": "left", "valign": "vcenter"})
+        self.plain_right = wb.add_format({"font_name": FONT, "font_size": 11, "align": "right", "valign": "vcenter"})
+        self.note = wb.add_format({"font_name": FONT, "font_size": 10, "align": "left", "valign": "top",
+                                   "text_wrap": True})
+        self.header = wb.add_format({"font_name": FONT, "bold": True, "font_size": 11, "align": "center",
+                                     "valign": "vcenter", "text_wrap": True, "border": 1, "bg_color": "#F2F2F2"})
+
+    def cell(self, kind: str, red: bool = False):
+        """The format of a table cell of `kind` (see KINDS); a kind prefixed with BOLD is its bold variant."""
+        key = (kind, red)
+        if key not in self._cache:
+            bold = kind.startswith(BOLD)
+            num_format, align, wrap = KINDS[kind.removeprefix(BOLD)]
+            props: dict[str, Any] = {"font_name": FONT, "font_size": 11, "border": 1, "bold": bold,
+                                     "align": align, "valign": "vcenter", "text_wrap": wrap}
+            if num_format:
+                props["num_format"] = self.score_format if num_format == "<precision>" else num_format
+            if red:
+                props["font_color"] = RED
+            self._cache[key] = self._wb.add_format(props)
+        return self._cache[key]
+
+    def fill(self, colour: str):
+        key = ("fill", colour)
+        if key not in self._cache:
+            self._cache[key] = self._wb.add_format({"font_name": FONT, "font_size": 11, "border": 1,
+                                                    "align": "center", "bg_color": colour})
+        return self._cache[key]
+
+
+class Widths:
+    """Column widths of one sheet: widest content seen, clamped per column, applied once at the end."""
+
+    def __init__(self, precision: int):
+        self.precision = precision
+        self.width: dict[int, float] = {}
+        self.cap: dict[int, float] = {}
+
+    def display(self, value: Any, kind: str) -> str:
+        if not is_number(value):
+            return "" if value is None else str(value)
+        if kind == "score":
+            return f"{value:.{max(self.precision, 0)}f}"
+        if kind in ("pct", "pct0"):
+            return f"{value * 100:.2f}%"
+        if kind == "money":
+            return f"{value:,.0f}"
+        if kind == "q4":
+            return f"{value:.4f}"
+        return f"{value:g}"
+
+    def see(self, col: int, text: Any, cap: float | None = None) -> None:
+        if cap is not None:
+            self.cap[col] = min(self.cap.get(col, cap), cap)
+        self.width[col] = max(self.width.get(col, 0.0), text_width("" if text is None else str(text)))
+
+    def final(self, col: int, minimum: float = 6) -> float:
+        """The width `apply` gives column `col`."""
+        return max(minimum, min(self.width.get(col, 0.0) + 2, self.cap.get(col, 60)))
+
+    def apply(self, ws, minimum: float = 6) -> None:
+        for col in sorted(self.width):
+            ws.set_column(col, col, self.final(col, minimum))
+
+
+# --------------------------------------------------------------------------------------------- columns and tables
+@dataclass(frozen=True)
+class Col:
+    label: str
+    kind: str = "text"
+    # Heading(s) above the label, merged over consecutive columns with the same headings: a str for one level,
+    # a tuple for several (top level first, e.g. ("组织考评（50分）", "职能目标（30分）")).
+    group: str | tuple[str, ...] | None = None
+    cap: float = 40            # maximum column width
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        if not self.group:
+            return ()
+        return (self.group,) if isinstance(self.group, str) else tuple(self.group)
+
+
+Getter = Callable[[UnitResult], Any]
+
+
+@dataclass
+class Sheet:
+    ws: Any
+    st: Styles
+    widths: Widths
+
+
+def new_sheet(wb, st: Styles, name: str) -> Sheet:
+    return Sheet(wb.add_worksheet(name), st, Widths(st.precision))
+
+
+def put(sheet: Sheet, row: int, col: int, value: Any, kind: str = "text", red: bool = False,
+        cap: float | None = None) -> None:
+    """Write one value: None -> blank, number -> number, anything else -> literal string."""
+    fmt = sheet.st.cell(kind, red)
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        sheet.ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.ws.write_string(row, col, "是" if value else "否", fmt)
+    elif is_number(value):
+        sheet.ws.write_number(row, col, value, fmt)
+    else:
+        sheet.ws.write_string(row, col, str(value), fmt)
+    sheet.widths.see(col, sheet.widths.display(value, kind), cap)
+
+
+def merge_block(sheet: Sheet, first_row: int, first_col: int, last_row: int, last_col: int, text: str,
+                fmt) -> None:
+    """`text` in the block first_row..last_row x first_col..last_col, merged when it is more than one cell."""
+    if last_row > first_row or last_col > first_col:
+        sheet.ws.merge_range(first_row, first_col, last_row, last_col, "", fmt)
+    sheet.ws.write_string(first_row, first_col, text, fmt)
+
+
+def merge(sheet: Sheet, row: int, first_col: int, last_col: int, text: str, fmt) -> None:
+    merge_block(sheet, row, first_col, row, last_col, text, fmt)
+
+
+def header_depth(columns: Sequence[Col]) -> int:
+    """Rows of the header block: one per heading level, plus the label row."""
+    return 1 + max((len(c.headings) for c in columns), default=0)
+
+
+def write_header(sheet: Sheet, row: int, columns: Sequence[Col], col0: int = 0) -> int:
+    """Write a header block at `row` and return the number of rows used (`header_depth`).
+
+    Heading level k is row `row + k`; a heading is merged over the consecutive columns whose headings agree up to
+    and including that level (so a second-level heading never spans two first-level ones). Labels sit on the last
+    row and reach up to just below their column's lowest heading: a column without headings spans the whole block.
+    """
+    fmt = sheet.st.header
+    heads = [c.headings for c in columns]
+    depth = header_depth(columns)
+    for level in range(depth - 1):
+        i = 0
+        while i < len(columns):
+            if len(heads[i]) <= level:
+                i += 1
+                continue
+            key = heads[i][:level + 1]
+            j = i
+            while j + 1 < len(columns) and heads[j + 1][:level + 1] == key:
+                j += 1
+            merge(sheet, row + level, col0 + i, col0 + j, key[-1], fmt)
+            if j == i:
+                sheet.widths.see(col0 + i, key[-1], columns[i].cap)
+            i = j + 1
+    for k, (c, h) in enumerate(zip(columns, heads)):
+        merge_block(sheet, row + len(h), col0 + k, row + depth - 1, col0 + k, c.label, fmt)
+        sheet.widths.see(col0 + k, c.label, c.cap)
+    return depth
+
+
+def write_table(sheet: Sheet, row: int, columns: Sequence[Col], rows: Iterable[Sequence[Any]], *,
+                red: Sequence[bool] | None = None, empty_text: str | None = "无") -> tuple[int, int]:
+    """Header + body at `row`. Returns (first body row, next free row)."""
+    first = row + write_header(sheet, row, columns)
+    r = first
+    for n, values in enumerate(rows):
+        is_red = bool(red[n]) if red is not None else False
+        for c, (column, value) in enumerate(zip(columns, values)):
+            put(sheet, r, c, value, column.kind, is_red, column.cap)
+        r += 1
+    if r == first and empty_text is not None:
+        merge(sheet, r, 0, len(columns) - 1, empty_text, sheet.st.cell("center"))
+        r += 1
+    return first, r
+
+
+def section(sheet: Sheet, row: int, text: str) -> int:
+    sheet.ws.write_string(row, 0, text, sheet.st.section)
+    return row + 1
+
+
+def add_adjustment_columns(results: Results, cols: list[Col], getters: list[Getter]) -> None:
+    """One signed column per adjustment kind under a 加减分 heading (deductions shown negative)."""
+    for kind in results.adjustment_kinds:
+        cols.append(Col(adjustment_header(kind), "score", "加减分", cap=14))
+        getters.append(lambda u, k=kind: signed_adjustment(k, u.adjustments[k.name]))
+
+
+# --------------------------------------------------------------------------------------------- page and workbook
+def print_a4(ws, landscape: bool, side: float = 0.4, top: float = 0.6, bottom: float = 0.7) -> None:
+    """The print setup every official table shares: A4, one page wide, centred, "第 N 页 共 M 页" footer."""
+    ws.set_landscape() if landscape else ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=side, right=side, top=top, bottom=bottom)
+    ws.set_footer("&C第 &P 页 共 &N 页")
+
+
+def title_block(sheet: Sheet, results: Results, last_col: int, suffix: str) -> None:
+    """Rows 1-2 of an official table: the title, then 制表单位 (left) and 制表日期 (right)."""
+    a = results.assessment
+    sheet.ws.set_row(0, 36)
+    merge(sheet, 0, 0, last_col, f"{a.title}{suffix}", sheet.st.title)
+    mid = max(1, (last_col + 1) // 2)
+    merge(sheet, 1, 0, mid - 1, f"制表单位：{a.organizer}", sheet.st.plain_left)
+    merge(sheet, 1, mid, last_col, f"制表日期：{date_label(results.run.generated_at)}", sheet.st.plain_right)
+
+
+def open_workbook(assessment: Assessment, generated_at: str, path: pathlib.Path,
+                  title_suffix: str, styles: type[Styles] = Styles) -> tuple[xlsxwriter.Workbook, Any]:
+    """(workbook, its `styles`): text never becomes a formula or URL, and fixed document properties (created = the
+    run's 制表日期, else 1 January after the assessment year) and in-memory packaging (fixed zip entry times) keep
+    the bytes reproducible (render/reproducible.py)."""
+    a = assessment
+    wb = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
+    })
+    when = reproducible.results_moment(generated_at, a.timezone)
+    created = reproducible.utc_naive(when) if when is not None else _dt.datetime(a.year + 1, 1, 1)
+    wb.set_properties({
+        "title": f"{a.title}{title_suffix}",
+        "subject": a.title,
+        "author": "kaohe",
+        "company": a.organizer,
+        "comments": "由 kaohe 考核流水线生成",
+        "created": created,
+    })
+    return wb, styles(wb, a.precision)

@@ -1,0 +1,37 @@
+"""pipeline.analysis on results the real engine produced (the report's scheme: tests/test_render_report.py)."""
+
+from __future__ import annotations
+
+from pipeline import analysis
+from pipeline.score import score
+from test_render_report import RUN, VETOED, dataset, scheme
+
+
+def test_analysis_of_a_real_run():
+    results = score(scheme(), dataset(), RUN)
+    found = analysis.analyse(results)
+    assert [(g.name, g.units) for g in found.grades] == [
+        ("优秀", ["城关镇"]), ("良好", ["青山乡", VETOED]), ("一般", ["石门乡"]), ("较差", [])]
+    assert found.grades[1].share == 0.5 and found.grades[-1].colour == "#C62828"  # the lowest grade is red
+    assert (found.totals.all.mean, found.totals.all.max, found.totals.all.min) == (84.875, 99.0, 70.0)
+    assert {g: s.mean for g, s in found.totals.groups.items()} == {"平原乡镇": 90.75, "山区乡镇": 79.0}
+    assert found.totals.top.unit == "城关镇" and found.totals.bottom.unit == "石门乡"
+    economy = found.categories[0]
+    assert (economy.name, economy.mean, economy.best, economy.weakest) == ("经济发展", 50.25, ["城关镇"], ["石门乡"])
+    assert found.categories[1].best == ["城关镇", "青山乡"]  # ties are all named
+    assert [(w.info.id, w.n_lost, w.n_scored, w.majority) for w in found.weak] == [
+        ("A2", 4, 4, True), ("A1", 3, 4, True), ("E1", 2, 4, False)]
+    assert [u.unit for u in found.progress.up] == ["城关镇"]
+    assert [u.unit for u in found.progress.down] == ["青山乡", VETOED]  # both down one place: rank order
+    assert found.progress.n_same == 0 and len(found.progress.compared) == 3
+    assert found.vetoed_units == [VETOED]
+    assert found.issues == {"错误": 0, "警告": 1, "提示": 0}
+    assert [s[:6] for s in found.suggestions] == ["补齐短板领域", "聚焦薄弱指标", "促进分类协调", "压紧压实底线",
+                                                  "加强结果运用", "关注名次变化", "规范数据报送"]
+    assert "山区乡镇平均分（79.00分）低于平原乡镇（90.75分）" in found.suggestions[2]
+
+
+def test_number_forms():
+    assert analysis.score_text(-0.001, 2) == "0.00" and analysis.score_text(89.995, 2) == "90.00"
+    assert analysis.score_text(None, 2) == "—"
+    assert analysis.percent_text(0.8375) == "83.8%" and analysis.percent_text(0.6, 0) == "60%"
