@@ -8,13 +8,9 @@ checked after. Any problem raises `SchemeError` with Chinese text naming the key
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -26,6 +22,7 @@ from .scheme_base import (  # noqa: F401 - re-exported: the limits are part of t
     INT_LIMIT, INT_RANGES, LIST_LIMIT, LIST_LIMITS, LONG_TEXT_FIELDS, LONG_TEXT_LIMIT, NUMBER_LIMIT, TEXT_LIMIT,
     _bad_char, _check_range, _check_value, _Model, _show_int)
 from .scheme_messages import explain_errors
+from .scheme_tree import Node, applies, full_of, weight_of  # noqa: F401 - re-exported for the engine
 
 # method -> Chinese label, from the registry (kept current when a method is registered).
 METHOD_LABELS = {name: model.method_label for name, model in _methods.METHODS.items()}
@@ -316,53 +313,6 @@ class Category(_Model):
     points: float | None = Field(None, gt=0)  # declared full points (checked against the children's sum)
 
 
-@dataclass
-class Node:
-    """Derived tree node: children are sub-nodes or leaf indicators, in scheme order."""
-
-    path: tuple[str, ...]
-    aggregation: str = "sum"
-    weight: Decimal = Decimal(1)
-    declared: Decimal | None = None
-    children: list = field(default_factory=list)  # list[Node | Indicator]
-
-    @property
-    def name(self) -> str:
-        return self.path[-1]
-
-    @property
-    def key(self) -> str:
-        return "/".join(self.path)
-
-
-def weight_of(child) -> Decimal:
-    return child.weight if isinstance(child, Node) else Decimal(str(child.weight))
-
-
-def applies(child, group: str | None) -> bool:
-    """Whether a leaf or a node (any leaf below it) is assessed for units of `group` (None: any group)."""
-    if group is None:
-        return True
-    if isinstance(child, Node):
-        return any(applies(c, group) for c in child.children)
-    return child.applies_to(group)
-
-
-def full_of(child, group: str | None = None) -> Decimal:
-    """Full points of a node for units of `group`: declared, or the sum (sum) / weighted mean (mean, geomean)
-    of the full points of the children assessed for that group."""
-    if not isinstance(child, Node):
-        return Decimal(str(child.points))
-    if child.declared is not None:
-        return child.declared
-    fulls = [(weight_of(c), full_of(c, group)) for c in child.children if applies(c, group)]
-    if not fulls:
-        return Decimal(0)
-    if child.aggregation == "sum":
-        return sum((f for _, f in fulls), Decimal(0))
-    return sum((w * f for w, f in fulls), Decimal(0)) / sum((w for w, _ in fulls), Decimal(0))
-
-
 class Unit(_Model):
     name: str
     group: str = ""
@@ -630,114 +580,6 @@ def parse_scheme(raw: dict, where: str = "config.toml") -> Scheme:
         raise SchemeError(f"考核方案 {where} 有误：数组或内联表嵌套过深") from None
 
 
-def _too_deep(text: str) -> str | None:
-    """`第 N 行（a）` of the first array / inline table nested deeper than NESTING_LIMIT, outside strings
-    and comments; None when none is. Run only when tomllib ran out of stack, to name the key."""
-    depth, line, key, quote, i, n, line_start = 0, 1, "", "", 0, len(text), 0
-    while i < n:
-        ch = text[i]
-        if quote:
-            if ch == "\\" and quote in ('"', '"""'):
-                i += 2
-                continue
-            if text.startswith(quote, i):
-                i += len(quote)
-                quote = ""
-                continue
-            if ch == "\n":
-                line += 1
-        elif ch == "#":
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        elif ch in "\"'":
-            quote = text[i:i + 3] if text.startswith(ch * 3, i) else ch
-            i += len(quote)
-            continue
-        elif ch in "[{":
-            if depth == 0 and ch == "[" and not text[line_start:i].strip():  # a [table] / [[array]] header
-                while i < n and text[i] != "\n":
-                    i += 1
-                continue
-            if depth == 0:
-                key = text[line_start:i].split("=")[0].strip()
-            depth += 1
-            if depth > NESTING_LIMIT:
-                return f"第 {line} 行" + (f"（{key}）" if key else "")
-        elif ch in "]}":
-            depth = max(depth - 1, 0)
-        elif ch == "\n":
-            line += 1
-            line_start = i + 1
-        i += 1
-    return None
-
-
-def _read_scheme_file(folder: Path) -> tuple[Path, str]:
-    """config.toml's text: a regular UTF-8 file inside the folder, of at most MAX_SCHEME_BYTES."""
-    import os
-    import stat
-
-    path = Path(folder) / "config.toml"
-    if not os.path.lexists(path):
-        raise SchemeError(f"未找到考核方案文件 {path}（每个考核文件夹须有 config.toml）")
-    try:
-        real = path.resolve(strict=True)
-    except FileNotFoundError:
-        raise SchemeError(f"考核方案 {path} 是无效的链接（指向的文件不存在：{os.readlink(path)}）") from None
-    except (OSError, RuntimeError):
-        raise SchemeError(f"考核方案 {path} 无法打开（可能是循环链接）") from None
-    try:
-        real.relative_to(Path(folder).resolve())
-    except ValueError:
-        raise SchemeError(f"考核方案 {path} 是指向考核文件夹以外的链接（{real}），已拒绝读取；"
-                          "请把方案文件本身放进考核文件夹") from None
-    try:
-        st = os.stat(real)
-    except OSError as exc:
-        raise SchemeError(f"考核方案 {path} 无法读取（{exc.strerror or type(exc).__name__}）") from None
-    if not stat.S_ISREG(st.st_mode):
-        kind = "文件夹" if stat.S_ISDIR(st.st_mode) else "命名管道" if stat.S_ISFIFO(st.st_mode) else "设备或特殊文件"
-        raise SchemeError(f"考核方案 {path} 不是普通文件（是{kind}），已拒绝读取")
-    if st.st_size > MAX_SCHEME_BYTES:
-        raise SchemeError(f"考核方案 {path} 过大（{st.st_size / 1e6:.1f} MB，上限 {MAX_SCHEME_BYTES / 1e6:g} MB），"
-                          "不像正常的方案文件")
-    try:  # O_NONBLOCK / O_NOFOLLOW + fstat: a swap for a FIFO or a link after the checks above cannot block
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise SchemeError(f"考核方案 {path} 不是普通文件，已拒绝读取")
-            data = fh.read(MAX_SCHEME_BYTES + 1)
-    except OSError as exc:
-        raise SchemeError(f"考核方案 {path} 无法读取（{exc.strerror or type(exc).__name__}）") from None
-    if len(data) > MAX_SCHEME_BYTES:
-        raise SchemeError(f"考核方案 {path} 过大（上限 {MAX_SCHEME_BYTES / 1e6:g} MB）")
-    try:
-        return path, data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SchemeError(f"考核方案 {path} 不是 UTF-8 编码的文本文件") from None
-
-
-def load_scheme(folder: Path) -> Scheme:
-    path, text = _read_scheme_file(folder)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"考核方案 {path} 格式错误：{exc}") from None
-    except RecursionError:  # tomllib recurses once per level: `a = [[[[…]]]]` thousands deep
-        where = _too_deep(text)
-        raise SchemeError(f"考核方案 {path} 格式错误：{where + '：' if where else ''}"
-                          f"数组或内联表嵌套过深（超过 {NESTING_LIMIT} 层）") from None
-    except ValueError:  # an integer of more than 4300 digits: Python's own limit on int() of a text
-        m = re.search(r"[0-9_]{4000,}", text)
-        where = ""
-        if m:
-            start = text.rfind("\n", 0, m.start()) + 1
-            key = text[start:m.start()].split("=")[0].strip()
-            where = f"第 {text.count(chr(10), 0, m.start()) + 1} 行" + (f"（{key}）" if key else "") + "："
-        raise SchemeError(f"考核方案 {path} 格式错误：{where}数字的位数过多（数千位），不是有效的取值") from None
-    return parse_scheme(raw, str(path.name))
-
-
-def scheme_hash(folder: Path) -> str:
-    return hashlib.sha256((Path(folder) / "config.toml").read_bytes()).hexdigest()
+# Reading config.toml (size, nesting, encoding) and its hash live in scheme_file.py; re-exported here, where every
+# caller has always found them.
+from .scheme_file import load_scheme, scheme_hash  # noqa: E402,F401
