@@ -90,7 +90,7 @@ def test_the_slice_mutates_every_kind_of_part(slice_results):
 def test_the_oracle_catches_a_silent_wrong_read(monkeypatch):
     """The oracle is not vacuous: with the reader's duplicate-reference check switched off, the same mutants that
     are refused above are judged SILENT-WRONG (a duplicated cell silently read)."""
-    from pipeline.ingest import reader
+    from pipeline.ingest import xlsx as reader  # the .xlsx reader holds the checked parser
 
     fuzz.bases()
     seeds = [s for s in range(0, 120) if "duplicate" in fuzz.make_case(s)[1].label][:5]

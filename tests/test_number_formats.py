@@ -21,8 +21,9 @@ import openpyxl
 import pytest
 
 from pipeline.ingest import ingest
+from pipeline.ingest.formatted import _apply_formats
 from pipeline.ingest.numfmt import ods_readings, reading, split_sections
-from pipeline.ingest.reader import ReadError, _apply_formats, format_note, read_workbook
+from pipeline.ingest.reader import ReadError, format_note, read_workbook
 from pipeline.normalize import normalize
 from pipeline.numbers import NotANumber, parse_number, round_half_up
 from pipeline.scheme import load_scheme

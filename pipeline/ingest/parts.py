@@ -10,7 +10,7 @@ declared size and checks its CRC, so a lying size field is refused as a damaged 
 
 The tag counts are fast byte counts (a `<c` written with a namespace prefix is counted too); they are upper bounds
 for early refusal, not the exact numbers: the reader's checked worksheet parser counts cells exactly as openpyxl
-yields them (`reader._CheckedParser`). What the parts are (workbook, shared strings, worksheets) is found with
+yields them (`xlsx._checked_parser_class`). What the parts are (workbook, shared strings, worksheets) is found with
 openpyxl's own manifest and workbook-relationship code, so the pre-scan looks at exactly the parts openpyxl will.
 The styles part is read here too (bounded): which cell formats name a number format the file does not define.
 """
