@@ -69,7 +69,7 @@ def _warm_imports() -> None:
     """
     import openpyxl  # noqa: F401
     import pipeline.render.report  # noqa: F401
-    import pipeline.render.workbook  # noqa: F401
+    import pipeline.render.summary  # noqa: F401
 
 
 def bundled_unit_count() -> int:

@@ -47,13 +47,6 @@ def signed_text(effect: float | None, number: str) -> str:
     return ("+" if effect > 0 else "−") + number
 
 
-def effect_word(effect: float | None) -> str:
-    """加分 / 扣分 for one unit's adjustment, from its effect (whatever the kind's sign)."""
-    if not effect:
-        return ""
-    return "加分" if effect > 0 else "扣分"
-
-
 def register_value(sign: str, value: float) -> float | str:
     """A register entry's value as read: points for bonus and deduction kinds, a place ("第19名") for a rank kind,
     whose points come from its rank rules (never "19 分")."""

@@ -121,7 +121,7 @@ def oracles() -> Path:
 
 
 def assert_official_print(ws, orientation: str, title_rows: str, freeze: str) -> None:
-    """What render.workbook.print_a4 promises every official table: A4, one page wide, page-number footer."""
+    """What render.xlsx_base.print_a4 promises every official table: A4, one page wide, page-number footer."""
     assert ws.page_setup.orientation == orientation
     assert int(ws.page_setup.paperSize) == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage

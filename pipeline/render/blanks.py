@@ -18,7 +18,7 @@ import xlsxwriter
 from ..scheme import Scheme
 from ..template_meta import META_SHEET, REGISTERS, TemplateLayout, layout_for, register_layout, registers_for, to_rows
 from . import reproducible
-from .workbook import FONT, _text_width, print_a4
+from .xlsx_base import FONT, print_a4, text_width
 
 __all__ = ["write_templates", "template_filename", "GUIDE_SHEET"]
 
@@ -98,7 +98,7 @@ def _data_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> None
 
     for col, label in ((0, "序号"), (unit_col, "单位名称"), (last_col, "备注")):
         ws.merge_range(h0, col, h1, col, label, f.header)
-    widths = {0: 6, unit_col: max(12, max((_text_width(u) for u in layout.units), default=8) + 2), last_col: 16}
+    widths = {0: 6, unit_col: max(12, max((text_width(u) for u in layout.units), default=8) + 2), last_col: 16}
     i = 0
     while i < len(layout.columns):  # one group header merged over each measure's columns
         c = layout.columns[i]
@@ -112,7 +112,7 @@ def _data_sheet(wb, f: _Formats, scheme: Scheme, layout: TemplateLayout) -> None
             ws.merge_range(h0, c.col - 1, h0, layout.columns[j].col - 1, shown, f.header)
         else:
             ws.write_string(h0, c.col - 1, shown, f.header)
-        span_width = max(_text_width(line) for line in shown.split("\n")) / (j - i + 1)
+        span_width = max(text_width(line) for line in shown.split("\n")) / (j - i + 1)
         for k in range(i, j + 1):
             ws.write_string(h1, layout.columns[k].col - 1, layout.columns[k].label, f.header)
             widths[layout.columns[k].col - 1] = min(24, max(10, span_width * 0.7 + 2))
@@ -246,7 +246,7 @@ def write_register(scheme: Scheme, layout: TemplateLayout, path: pathlib.Path) -
             guide.write_string(top + 1 + i, n, value, f.table)
         col_letter = chr(ord("A") + n)
         ranges[role] = f"='{GUIDE_SHEET}'!${col_letter}${top + 2}:${col_letter}${top + 1 + len(values)}"
-        guide.set_column(n, n, max(16, max((_text_width(v) for v in values), default=8) + 2))
+        guide.set_column(n, n, max(16, max((text_width(v) for v in values), default=8) + 2))
 
     first, last = layout.first_row - 1, layout.last_row - 1
     columns = [(layout.unit_col - 1, "unit")] + [(c.col - 1, c.role) for c in layout.columns]
