@@ -11,12 +11,12 @@ import datetime as dt
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, NoReturn, TypeVar
 
 import click
 
 from . import __version__, publish
-from .entry import Interrupted, quiet_signals
+from .entry import Interrupted, interrupted_by, quiet_signals
 from .issues import ERROR, INFO, WARNING
 from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, FolderNotWritable, LockedError,
                   RunOutcome, count_by_severity, run_assessment, write_blank_templates)
@@ -162,6 +162,12 @@ def _previous(path: Path, store=publish.outputs) -> str:
         return "无法核对原有结果的状态"
 
 
+def _interrupted(stop: Interrupted, path: Path, store) -> NoReturn:
+    quiet_signals()
+    _echo(f"已中断（收到{stop.what}），本次运行未完成；{_previous(path, store)}。", err=True)
+    sys.exit(stop.exit_code)
+
+
 def _guard(path: Path, work: Callable[[], T], store=publish.outputs) -> T:
     """Run one command's work; every failure becomes a Chinese message and an exit code, never a traceback."""
     try:
@@ -176,10 +182,10 @@ def _guard(path: Path, work: Callable[[], T], store=publish.outputs) -> T:
         _echo(f"错误：{exc}。", err=True)
         sys.exit(EXIT_INTERNAL)
     except Interrupted as exc:
-        quiet_signals()
-        _echo(f"已中断（收到{exc.what}），本次运行未完成；{_previous(path, store)}。", err=True)
-        sys.exit(exc.exit_code)
-    except Exception:  # noqa: BLE001 - the last guard: log it, never show a traceback
+        _interrupted(exc, path, store)
+    except Exception as exc:  # noqa: BLE001 - the last guard: log it, never show a traceback
+        if (stop := interrupted_by(exc)) is not None:  # an interrupt that library code wrapped into another error
+            _interrupted(stop, path, store)
         log = _log_crash(path)
         where = f"详细信息已记录到 {log}，请将该文件发送给技术支持" if log else "且无法写入错误日志（考核文件夹和临时目录均不可写）"
         _echo(f"错误：程序内部错误，运行已中止，本次结果未发布；{_previous(path, store)}。{where}。", err=True)
@@ -267,11 +273,19 @@ def main() -> None:
     except click.exceptions.Abort:
         _echo("已取消。", err=True)
         sys.exit(EXIT_INTERNAL)
+    except Exception as exc:  # noqa: BLE001 - only an interrupt that library code wrapped is handled here
+        if (stop := interrupted_by(exc)) is None:
+            raise
+        _interrupted_after(stop)
     except Interrupted as exc:  # after a command's work, while its results are being printed
-        quiet_signals()
-        state = f"；{_previous(_ACTIVE['path'], _ACTIVE['store'])}" if _ACTIVE else ""
-        _echo(f"已中断（收到{exc.what}）{state}。", err=True)
-        sys.exit(exc.exit_code)
+        _interrupted_after(exc)
+
+
+def _interrupted_after(stop: Interrupted) -> NoReturn:
+    quiet_signals()
+    state = f"；{_previous(_ACTIVE['path'], _ACTIVE['store'])}" if _ACTIVE else ""
+    _echo(f"已中断（收到{stop.what}）{state}。", err=True)
+    sys.exit(stop.exit_code)
 
 
 if __name__ == "__main__":

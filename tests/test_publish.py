@@ -279,6 +279,61 @@ def test_ctrl_c_or_sigterm_at_any_moment_is_a_clean_chinese_exit(tmp_path, sig, 
     assert_whole(folder)
 
 
+START_UP_SIGNAL = """
+import atexit, importlib.abc, os, signal, sys
+
+class SignalOnImport(importlib.abc.MetaPathFinder):  # the signal arrives while the CLI's modules are being imported
+    def find_spec(self, name, path, target=None):
+        if name == "pipeline.methods.base":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return None
+
+sys.meta_path.insert(0, SignalOnImport())
+atexit.register(lambda: print("CLI imported whole:", getattr(sys.modules.get("pipeline.cli"), "main", None) is not None))
+sys.argv = ["kaohe", "run", sys.argv[1]]
+from pipeline.entry import main
+main()
+"""
+
+
+def test_a_signal_during_the_start_up_imports_waits_for_them_and_is_then_a_clean_exit(tmp_path):
+    """An exception raised inside an import can come out as another one (a RuntimeError from a class body) and leaves
+    half-built modules: the signal is recorded, the imports finish, then the run stops with the Chinese message."""
+    folder = tiny_folder(tmp_path)
+    res = subprocess.run([sys.executable, "-c", START_UP_SIGNAL, str(folder)], capture_output=True, text=True,
+                         encoding="utf-8", timeout=120)
+    assert res.returncode == 143 and "Traceback" not in res.stdout + res.stderr, res.stderr
+    assert "已中断（收到终止信号（SIGTERM））" in res.stderr and "未运行任何命令" in res.stderr
+    assert "CLI imported whole: True" in res.stdout
+    assert not os.path.lexists(folder / "output")
+
+
+def test_an_interrupt_that_library_code_wrapped_is_still_an_interrupt(tmp_path, capsys):
+    """Python turns an exception raised in `__set_name__` into a RuntimeError; the guard finds the interrupt along the
+    exception chain and reports it as one (exit 143), not as an internal error with a crash log."""
+    from pipeline import cli
+    from pipeline.entry import Interrupted, interrupted_by
+
+    def wrapped():
+        try:
+            class Owner:  # noqa: F841 - the class body is what runs __set_name__
+                attr = type("Descriptor", (), {"__set_name__": lambda self, owner, name: (_ for _ in ()).throw(
+                    Interrupted(signal.SIGTERM))})()
+        except RuntimeError as exc:
+            assert interrupted_by(exc) is not None and interrupted_by(exc).signum == signal.SIGTERM
+            raise
+        raise AssertionError("Python no longer wraps errors from __set_name__")
+
+    folder = tiny_folder(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        cli._guard(folder, wrapped)
+    assert stop.value.code == 143
+    err = capsys.readouterr().err
+    assert "已中断（收到终止信号（SIGTERM））" in err and "内部错误" not in err
+    assert not (folder / publish.STATE_DIR / "logs").exists()
+    assert interrupted_by(ValueError("plain")) is None
+
+
 def test_a_full_disk_publishes_nothing_and_says_what_readers_see(tmp_path):
     """A real file-size limit (RLIMIT_FSIZE, as a full disk or quota does) stops the writing of the outputs: the
     previous set stays whole and current, the message says so because it checked, nothing half-written remains."""
