@@ -109,6 +109,30 @@ def test_results_come_back_in_order_while_two_children_read_at_once():
     assert time.monotonic() - start < 0.3 * 3 * 2  # the sleeps overlapped
 
 
+def test_a_reader_reads_one_return_after_another_and_a_failure_costs_only_its_own_return():
+    """Readers are forked once and handed one work at a time (a fork per return cost more than reading it); a reader
+    that aborts, overruns or runs out of memory is replaced, and what happened is the outcome of its work only."""
+    kept = []
+    works = [os.getpid, os.abort, os.getpid, lambda: time.sleep(30), os.getpid,
+             lambda: len(bytes(3 << 30)), os.getpid, lambda: 1 / 0, os.getpid]
+    start = time.monotonic()
+    out = bounded.run_all(works, seconds=[30, 30, 30, 1, 30, 30, 30, 30, 30], memory=1 << 30, parallel=2)
+    assert time.monotonic() - start < 10
+    assert "异常终止" in out[1].reason and "读取超过 1 秒" in out[3].reason and "内存超过上限" in out[5].reason
+    assert isinstance(out[7], ZeroDivisionError)  # an ordinary error leaves the reader in service
+    pids = [out[i] for i in (0, 2, 4, 6, 8)]
+    assert all(isinstance(p, int) and p != os.getpid() for p in pids)
+    assert len(set(pids)) < len(pids)  # readers were reused, not forked per work
+    clean = bounded.run_all([os.getpid] * 8, seconds=30, parallel=2)
+    assert len(set(clean)) <= 2
+
+    def keep(n):  # the reader keeps what it allocated: the next work's allowance is on top of it
+        kept.append(bytes(n))  # calloc: address space, no pages touched
+        return len(kept)
+
+    assert bounded.run_all([lambda: keep(700 << 20)] * 3, seconds=30, memory=1 << 30, parallel=1) == [1, 2, 3]
+
+
 def test_an_interrupt_while_children_read_kills_and_reaps_them():
     pids = []
 

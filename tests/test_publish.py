@@ -238,7 +238,8 @@ def _cli(folder: Path, **kw) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, encoding="utf-8", **kw)
 
 
-def _entry_ready_seconds() -> float:
+@pytest.fixture(scope="module")
+def entry_ready() -> float:
     """How long a fresh interpreter takes here and now to reach kaohe's entry point (which installs the handlers);
     a signal before that meets Python's own start-up, which no program's code can handle."""
     best = float("inf")
@@ -251,10 +252,10 @@ def _entry_ready_seconds() -> float:
 
 @pytest.mark.parametrize("sig,code,offsets", [(signal.SIGINT, 130, (0.05, 0.35, 0.9)),
                                               (signal.SIGTERM, 143, (0.2, 0.6, 1.3))])
-def test_ctrl_c_or_sigterm_at_any_moment_is_a_clean_chinese_exit(tmp_path, sig, code, offsets):
+def test_ctrl_c_or_sigterm_at_any_moment_is_a_clean_chinese_exit(tmp_path, entry_ready, sig, code, offsets):
     """From kaohe's entry point on (measured in this run), through the heavy imports, reading and publishing."""
     folder = tiny_folder(tmp_path)
-    ready = 1.5 * _entry_ready_seconds()
+    ready = 1.5 * entry_ready
     delays = [ready + x for x in offsets]
     seen = set()
     for delay in delays:
@@ -273,8 +274,7 @@ def test_ctrl_c_or_sigterm_at_any_moment_is_a_clean_chinese_exit(tmp_path, sig, 
             assert ("未运行任何命令" in err or (state is None and "尚无已发布的结果" in err)
                     or (state is not None and "已逐个文件核对" in err)), err
     assert seen, "no run was interrupted: the delays are too long for this machine"
-    res = subprocess.run([sys.executable, "-m", "pipeline", "run", str(folder)], capture_output=True, text=True,
-                         encoding="utf-8", timeout=120)
+    res = kaohe("run", folder)
     assert res.returncode == 0, res.stderr  # the lock was released
     assert_whole(folder)
 

@@ -13,6 +13,7 @@ Text is always written with ``write_string`` and numbers with ``write_number``; 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import pathlib
 import unicodedata
@@ -52,13 +53,17 @@ def bold_kind(kind: str, bold: bool = True) -> str:
 # --------------------------------------------------------------------------------------------- text and numbers
 def text_width(text: str) -> float:
     """Display width of `text` in Excel character units: wide (CJK) characters count as 2."""
-    best = 0.0
-    for line in str(text).splitlines() or [""]:
-        w = 0.0
-        for ch in line:
-            w += 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
-        best = max(best, w)
-    return best
+    return _text_width(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_width(text: str) -> float:  # the same unit names and labels are measured thousands of times a run
+    return float(max((sum(_char_width(ch) for ch in line) for line in text.splitlines()), default=0))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
 
 
 def score_format(precision: int) -> str:
