@@ -172,3 +172,16 @@ def with_file_replaced(base, fresh, rel):
         totals=[t for t in base.totals if t.label.file != rel] + fresh.totals,
         headers=[h for h in base.headers if h.file != rel] + fresh.headers,
     )
+
+
+# The files that take longest, started first: with `--dist loadfile` each file runs on one worker, so a long file
+# scheduled last leaves the other worker idle at the end (23 s of a 285 s run before this ordering).
+LONGEST_FIRST = ["test_publish.py", "test_fuzz.py", "test_layout_corpus.py", "test_real_clients.py",
+                 "test_reproducible.py", "test_guarantees.py", "test_formats.py", "test_properties.py",
+                 "test_number_formats.py", "test_templates.py", "test_detection.py", "test_fuzz_structural.py",
+                 "test_cli_errors.py", "test_hostile_files.py"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within a file is kept

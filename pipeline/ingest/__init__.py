@@ -53,6 +53,10 @@ class RawCell:
         """Position fields for an Issue."""
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell}
 
+    def __reduce__(self):  # every cell read crosses the reader's pipe: a tuple pickles in a third of the time
+        return (RawCell, (self.file, self.sheet, self.row, self.col, self.value, self.percent, self.formula,
+                          self.computed))
+
 
 @dataclass
 class Row:
