@@ -50,9 +50,12 @@ def kaohe(*args: str, cwd: Path | None = None, timeout: float = 300) -> subproce
 
     The command runs in a forked copy of this test process (which has already imported kaohe's dependencies), through
     the same entry point as `python -m pipeline`: its own stdin, stdout and stderr, working folder, signal handlers and
-    exit code. Only the interpreter's start-up (about 1.5 s of imports, paid ~150 times by the suite) is skipped; the
-    tests of start-up itself (Ctrl-C while importing, the crash log of a real subprocess) start a real interpreter.
+    exit code. Only the interpreter's start-up (about 1.5 s of imports, paid ~150 times by the suite) is skipped, and,
+    as in a process that has run before, the modules a run imports lazily and its template caches are loaded
+    (`_warm_up`, another 1.5 s a run); the tests of start-up itself (Ctrl-C while importing, the crash log of a real
+    subprocess) and the reruns of tests/test_reproducible.py start a real interpreter, which does all of it cold.
     """
+    _warm_up()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -77,6 +80,21 @@ def kaohe(*args: str, cwd: Path | None = None, timeout: float = 300) -> subproce
         err.seek(0)
         return subprocess.CompletedProcess(["kaohe", *map(str, args)], os.waitstatus_to_exitcode(status),
                                            out.read().decode("utf-8"), err.read().decode("utf-8"))
+
+
+_WARMED: list[bool] = []
+
+
+def _warm_up() -> None:
+    """Once per test process: one in-process run of the bundled example, so every forked `kaohe` inherits kaohe's
+    lazily imported modules (the renderers and their libraries) and filled template caches."""
+    if _WARMED:
+        return
+    _WARMED.append(True)
+    from pipeline.run import run_assessment
+
+    with tempfile.TemporaryDirectory() as d:
+        assert run_assessment(copy_bundled(Path(d))).exit_code == 0
 
 
 def _child_main(args, cwd: Path, out_fd: int, err_fd: int) -> int:
