@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import faulthandler
+import functools
 import io
 import os
 import shutil
@@ -82,15 +83,10 @@ def kaohe(*args: str, cwd: Path | None = None, timeout: float = 300) -> subproce
                                            out.read().decode("utf-8"), err.read().decode("utf-8"))
 
 
-_WARMED: list[bool] = []
-
-
+@functools.cache
 def _warm_up() -> None:
     """Once per test process: one in-process run of the bundled example, so every forked `kaohe` inherits kaohe's
     lazily imported modules (the renderers and their libraries) and filled template caches."""
-    if _WARMED:
-        return
-    _WARMED.append(True)
     from pipeline.run import run_assessment
 
     with tempfile.TemporaryDirectory() as d:

@@ -7,9 +7,11 @@ aliases and rules. Ingest only says where each cell came from. Files are read, n
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import stat
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -54,8 +56,10 @@ class RawCell:
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell}
 
     def __reduce__(self):  # every cell read crosses the reader's pipe: a tuple pickles in a third of the time
-        return (RawCell, (self.file, self.sheet, self.row, self.col, self.value, self.percent, self.formula,
-                          self.computed))
+        return (RawCell, _raw_cell_state(self))
+
+
+_raw_cell_state = operator.attrgetter(*(f.name for f in dataclass_fields(RawCell)))  # every field, in __init__'s order
 
 
 @dataclass

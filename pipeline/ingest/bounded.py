@@ -111,7 +111,7 @@ def _answer(index: int, work: Callable) -> bytes:
 
 def _child(works: list[Callable], budgets: list[float], orders: int, answers: int, memory: int, parent: int) -> None:
     """In a forked reader: read work numbers from `orders`, run each within its own allowance, send each outcome to
-    `answers`; exit without cleanup at end of orders, or after running out of memory (a fresh reader takes over).
+    `answers`; exit without cleanup at end of orders (the parent kills a reader that ran out of memory).
 
     The parent enforces each work's wall-clock budget; if the parent is killed (kill -9) nobody would, so the reader
     also dies with its parent and has a CPU-time limit of its own (SIGXCPU) a little above the budget."""
