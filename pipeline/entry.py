@@ -78,12 +78,16 @@ def _import_cli():
 def main() -> None:
     try:
         _import_cli()()
+        quiet_signals()  # returned normally (see SystemExit below)
     except BrokenPipeError:  # the console was closed or piped into `head`: nothing more can be shown
         try:
             sys.stderr.close()
         finally:
             sys.exit(3)
     except SystemExit:  # a command's own exit, whose message is already shown
+        # the work is done: a signal from here on changes nothing, and must not meet the interpreter's shutdown,
+        # which puts Python-handled signals back to their default (kill) but leaves ignored ones ignored
+        quiet_signals()
         raise
     except BaseException as exc:  # outside a command's own guard (while starting, or parsing the command line)
         stop = interrupted_by(exc)
