@@ -32,7 +32,8 @@ class Dataset:
     adjustments: list[dict] = field(default_factory=list)  # unit, kind, value (Decimal >= 0; a place for rank kinds),
     #                                                       reason, department, source
     vetoes: list[dict] = field(default_factory=list)  # unit, item, department, reason, source
-    ratings: list[dict] = field(default_factory=list)  # component, unit, rater, score (Decimal, 100 scale), source
+    ratings: list[dict] = field(default_factory=list)  # component, unit, rater, rater_unit (the unit the rater names,
+    #                                                  or None), score (Decimal, 100 scale), source
     history: dict[str, dict] = field(default_factory=dict)  # unit -> {"rank": int, "total": Decimal|None, "source"}
     issues: list = field(default_factory=list)  # list[Issue]
     files: list = field(default_factory=list)  # list[InputFile]

@@ -356,7 +356,12 @@ class _Normalizer:
                 self.issue("unknown-choice", row.fields.get("member", row.unit), unit, text=rater,
                            choices="、".join(comp.raters))
                 continue
-            key = (comp.name, unit, normalize_text(rater))
+            rater_unit = self.units.resolve(rater)  # a rater that is an assessed unit (交叉考核, or a self-rating)
+            if comp.rated_by == "peers" and not self.peer_rater(row, unit, comp, rater, rater_unit):
+                continue
+            if rater_unit == unit and comp.self_rating == "exclude":
+                self.issue("self-rating", row.fields.get("member", row.unit), unit, rater=rater, component=comp.name)
+            key = (comp.name, unit, normalize_text(rater_unit or rater))
             if key in seen:
                 self.issue("duplicate-rating", row.unit, unit, rater=rater, component=comp.name, other=seen[key])
                 continue
@@ -387,11 +392,24 @@ class _Normalizer:
                     self.check_rating_total(row, unit, score, bool(comp.item_points))
                     items_read.setdefault(comp.name, []).append(
                         (row, {r.removeprefix("item:"): v for (r, _, _), (_, v) in zip(parts, scores)}))
-                out.append({"component": comp.name, "unit": unit, "rater": rater, "score": score,
-                            "source": row.unit.source})
+                out.append({"component": comp.name, "unit": unit, "rater": rater, "rater_unit": rater_unit,
+                            "score": score, "source": row.unit.source})
         for comp in comps.values():
             self.check_points_as_weights(comp, items_read.get(comp.name, []))
         return out
+
+    def peer_rater(self, row: Row, unit: str, comp, rater: str, rater_unit: str | None) -> bool:
+        """交叉考核 (`rated_by = "peers"`): the rater must be an assessed unit of the rated unit's own group."""
+        cell = row.fields.get("member", row.unit)
+        if rater_unit is None:
+            self.issue("unknown-rater", cell, unit, rater=rater, component=comp.name,
+                       hint=self.units.hint(rater))
+            return False
+        if self.group_of[rater_unit] != self.group_of[unit]:
+            self.issue("rater-not-peer", cell, unit, rater=rater_unit, component=comp.name,
+                       rater_group=self.group_of[rater_unit] or "未分组", group=self.group_of[unit] or "未分组")
+            return False
+        return True
 
     def check_rating_total(self, row: Row, unit: str, score: Decimal, summed: bool) -> None:
         """A 合计/总分 written next to the items must be what kaohe computes from them (it scores the items).

@@ -57,6 +57,26 @@ class Benchmark:
 
 
 @dataclass
+class RatingUse:
+    """One rating of a unit in a ratings component, and whether it counted."""
+
+    rater: str  # the member, period or rating unit, as the register names it
+    score: float  # the rating on 100 (4 dp): the register's total, or computed from its items
+    counted: bool
+    note: str  # why not: "去掉最高分" / "去掉最低分" / "本单位自评，不计入"; "" when counted
+    source: str
+
+
+@dataclass
+class RatingsTrace:
+    """How a ratings component's score came about for one unit: every rating read, the ones counted, their mean."""
+
+    ratings: list[RatingUse]
+    counted: int
+    mean: Score  # the mean of the counted ratings, on 100
+
+
+@dataclass
 class UnitResult:
     """One assessed unit. Field order is results.json's key order."""
 
@@ -70,6 +90,7 @@ class UnitResult:
     indicators: dict[str, Score]  # indicator id -> points
     adjustments: dict[str, Score]  # kind -> capped size; its effect on the total: AdjustmentKind.effect / labels
     indices: dict[str, Score]  # composite index (4 dp) per growth_index component
+    ratings: dict[str, RatingsTrace]  # per ratings component: every rating, counted or not, and the mean
     gaps: list[Gap]
     rank: int
     group_rank: int | None

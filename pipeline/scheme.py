@@ -205,6 +205,11 @@ class Component(_Model):
     item_weights: dict[str, float] = {}  # ratings scored per item: rating = Σ weight × item score / Σ weight
     item_points: dict[str, float] = {}  # ratings whose items are scored out of their own points: rating = Σ items
     raters: list[str] = []  # ratings: who must rate every unit (e.g. the four quarters); empty = whoever rated
+    # ratings: who the raters are. "members": people or periods (班子成员, 季度); "peers": assessed units of the
+    # rated unit's own group (交叉考核) -- a rater that is no unit, or a unit of another group, is an error
+    rated_by: Literal["members", "peers"] = "members"
+    # ratings: a rating whose rater is the rated unit itself -- left out (shown as such), or counted
+    self_rating: Literal["exclude", "count"] = "exclude"
 
     @property
     def is_ratings(self) -> bool:
@@ -221,6 +226,9 @@ class Component(_Model):
         if self.item_points and self.item_weights:
             raise ValueError("item_points 与 item_weights 不能同时写：各项按自身分值打分、评分为各项之和时写 item_points，"
                              "各项按百分制打分、评分按权重平均时写 item_weights")
+        if not self.is_ratings and (self.rated_by != "members" or self.self_rating != "exclude" or self.trim
+                                    or self.raters):
+            raise ValueError("trim、raters、rated_by、self_rating 只用于评分类组成部分（kind = \"ratings\" 或 \"leadership\"）")
         if self.item_points:
             if not self.is_ratings:
                 raise ValueError("只有评分类组成部分（kind = \"ratings\" 或 \"leadership\"）可以写 item_points")

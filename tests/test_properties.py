@@ -267,7 +267,7 @@ def assessments(draw, progress: bool):
         "order": draw(st.permutations(units), label="shuffled order"),
         "groups": {u: draw(st.sampled_from(["平原", "山区"]), label=f"group {u}") for u in units},
         "values": {i: {u: profile_of[u][i] for u in units} for i in "ABCD"},
-        "ratings": [{"component": "班子成员评分", "unit": u, "rater": f"成员{k}", "score": s, "source": ""}
+        "ratings": [{"component": "班子成员评分", "unit": u, "rater": f"成员{k}", "rater_unit": None, "score": s, "source": ""}
                     for u in units for k, s in enumerate(profile_of[u]["ratings"])],
         "adjustments": [{"unit": draw(st.sampled_from(units)), "kind": draw(st.sampled_from(ADJUSTMENT_KINDS))["name"],
                          "value": draw(dec(0, 4)), "reason": "", "department": "", "date": "", "source": ""}
@@ -330,7 +330,7 @@ TIED_PRIZE_WINNERS = {
     "values": {"A": {"城关镇": Decimal(80), "南河镇": Decimal(80)}, "B": {"城关镇": Decimal(80), "南河镇": Decimal(80)},
                "C": {"城关镇": (Decimal(80), Decimal(100)), "南河镇": (Decimal(80), Decimal(100))},
                "D": {"城关镇": Decimal(40), "南河镇": Decimal(40)}},
-    "ratings": [{"component": "班子成员评分", "unit": u, "rater": "书记", "score": Decimal(90), "source": ""}
+    "ratings": [{"component": "班子成员评分", "unit": u, "rater": "书记", "rater_unit": None, "score": Decimal(90), "source": ""}
                 for u in ("城关镇", "南河镇")],
     "adjustments": [], "vetoes": [], "history": {"城关镇": {"rank": 1}, "南河镇": {"rank": 2}},
     "precision": 2, "ranking": {"method": "competition", "tie_breakers": []}, "compare": "all", "trim": False,
@@ -411,7 +411,7 @@ def test_total_is_weighted_components_plus_capped_adjustments(data):
     tallies = [Tally(u, "年终", cat, q, dict(zip(["满意", "基本满意", "不满意"], counts)), data.draw(st.integers(0, 5)))
                for u in units for cat in SURVEY["categories"] for q in ("Q1", "Q2")
                for counts in [data.draw(st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(1, 40)))]]
-    ratings = [{"component": "班子成员评分", "unit": u, "rater": f"成员{k}", "score": data.draw(dec(50, 100, 2)),
+    ratings = [{"component": "班子成员评分", "unit": u, "rater": f"成员{k}", "rater_unit": None, "score": data.draw(dec(50, 100, 2)),
                 "source": ""}
                for u in units for k in range(data.draw(st.integers(1, 5)))]
     entries = [{"unit": data.draw(st.sampled_from(units)), "kind": data.draw(st.sampled_from(adjustment_kinds))["name"],

@@ -235,3 +235,129 @@ def test_item_points_must_make_100_and_exclude_item_weights(tmp_path):
                    "utf-8")
     res = kaohe("check", tmp_path)
     assert res.returncode == 2 and "item_points 与 item_weights 不能同时写" in res.stderr
+
+
+# -- 交叉考核: raters are peers of the same group, a unit's rating of itself is left out ---------------------------
+PEERS_CONFIG = """
+[assessment]
+title = "交叉考核测试"
+year = 2025
+full_score = 100
+precision = 2
+
+[[components]]
+name = "交叉考核"
+kind = "ratings"
+weight = 1
+full = 100
+rated_by = "peers"
+{extra}
+
+[[units]]
+name = "甲镇"
+group = "乡镇"
+[[units]]
+name = "乙镇"
+group = "乡镇"
+[[units]]
+name = "丙镇"
+group = "乡镇"
+[[units]]
+name = "丁镇"
+group = "乡镇"
+[[units]]
+name = "城建局"
+group = "部门"
+"""
+# rated unit -> rater -> score; every town rates every town, itself included (as drawn panels often do)
+PEER_SCORES = {"甲镇": {"甲镇": 100, "乙镇": 70, "丙镇": 80, "丁镇": 75},
+               "乙镇": {"甲镇": 60, "乙镇": 95, "丙镇": 70, "丁镇": 65},
+               "丙镇": {"甲镇": 90, "乙镇": 85, "丙镇": 99, "丁镇": 80},
+               "丁镇": {"甲镇": 70, "乙镇": 75, "丙镇": 80, "丁镇": 90},
+               "城建局": {"甲镇": 80}}
+
+
+def peers_folder(tmp_path, extra="", scores=PEER_SCORES, rater_header="评分单位"):
+    (tmp_path / "config.toml").write_text(PEERS_CONFIG.replace("{extra}", extra), encoding="utf-8")
+    (tmp_path / "input").mkdir()
+    rows = [[rated, rater, score] for rated, by in scores.items() for rater, score in by.items()]
+    write(tmp_path / "input" / "交叉考核评分表.xlsx", "2025年度交叉考核评分汇总表", ["被考核单位", rater_header, "得分"],
+          rows)
+    return tmp_path
+
+
+def test_a_peer_rating_of_itself_is_left_out_by_default_and_shown(tmp_path):
+    folder = peers_folder(tmp_path, scores={k: v for k, v in PEER_SCORES.items() if k != "城建局"}
+                          | {"城建局": {}})
+    # 城建局 has no peer in its group: give it a rating by none (a missing-ratings error) -> run a scheme without it
+    cfg = (folder / "config.toml").read_text("utf-8").replace('[[units]]\nname = "城建局"\ngroup = "部门"\n', "")
+    (folder / "config.toml").write_text(cfg, encoding="utf-8")
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    units = {u["unit"]: u for u in results_of(folder)["units"]}
+    # 甲镇: the three others' 70, 80, 75 -> 75 (with its own 100: 81.25)
+    for rated, by in PEER_SCORES.items():
+        if rated == "城建局":
+            continue
+        others = [F(s) for rater, s in by.items() if rater != rated]
+        assert units[rated]["components"]["交叉考核"] == float(half_up(sum(others) / len(others))), rated
+        trace = units[rated]["ratings"]["交叉考核"]
+        assert trace["counted"] == 3
+        own = next(r for r in trace["ratings"] if r["rater"] == rated)
+        assert own == {"rater": rated, "score": float(by[rated]), "counted": False, "note": "本单位自评，不计入",
+                       "source": own["source"]}
+        assert own["source"].startswith("交叉考核评分表.xlsx › Sheet1!")
+    assert units["甲镇"]["total"] == 75.0
+    assert "“甲镇”对本单位的交叉考核评分不计入" in res.stdout
+
+
+def test_self_ratings_count_only_when_the_scheme_says_so(tmp_path):
+    scores = {k: v for k, v in PEER_SCORES.items() if k != "城建局"}
+    folder = peers_folder(tmp_path, extra='self_rating = "count"', scores=scores)
+    cfg = (folder / "config.toml").read_text("utf-8").replace('[[units]]\nname = "城建局"\ngroup = "部门"\n', "")
+    (folder / "config.toml").write_text(cfg, encoding="utf-8")
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    units = {u["unit"]: u for u in results_of(folder)["units"]}
+    assert units["甲镇"]["components"]["交叉考核"] == 81.25  # (100 + 70 + 80 + 75) / 4
+
+
+def test_trimmed_peer_ratings_say_which_were_dropped(tmp_path):
+    scores = {k: v for k, v in PEER_SCORES.items() if k != "城建局"}
+    folder = peers_folder(tmp_path, extra="trim = true", scores=scores)
+    cfg = (folder / "config.toml").read_text("utf-8").replace('[[units]]\nname = "城建局"\ngroup = "部门"\n', "")
+    (folder / "config.toml").write_text(cfg, encoding="utf-8")
+    res = kaohe("run", folder)
+    assert res.returncode == 0, res.stdout + res.stderr
+    trace = {u["unit"]: u for u in results_of(folder)["units"]}["丙镇"]["ratings"]["交叉考核"]
+    notes = {r["rater"]: r["note"] for r in trace["ratings"]}
+    # 丙镇's own 99 is left out first; of 90, 85, 80 the highest and lowest go: 85 remains
+    assert notes == {"甲镇": "去掉最高分", "乙镇": "", "丙镇": "本单位自评，不计入", "丁镇": "去掉最低分"}
+    assert trace["counted"] == 1 and trace["mean"] == 85.0
+    # the summary workbook lists every rating with what became of it
+    import openpyxl
+
+    ws = openpyxl.load_workbook(folder / "output" / "考核结果汇总表.xlsx")["评分"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert any(r[:5] == ["丙镇", "交叉考核", "甲镇", 90, "去掉最高分"] for r in rows), rows[:6]
+
+
+def test_a_peer_rater_that_is_no_unit_or_of_another_group_is_an_error(tmp_path):
+    scores = {"甲镇": {"乙镇": 70, "丙镇": 80, "戊镇": 75}, "乙镇": {"甲镇": 60, "城建局": 90},
+              "丙镇": {"甲镇": 90}, "丁镇": {"甲镇": 70}, "城建局": {"甲镇": 80}}
+    folder = peers_folder(tmp_path, scores=scores)
+    res = kaohe("check", folder)
+    assert res.returncode == 1
+    assert ("交叉考核评分表.xlsx › Sheet1!B5：评分单位“戊镇”不是被考核单位，是否为“甲镇”？；“交叉考核”由同组单位互评"
+            "（rated_by = \"peers\"），评分人须为同组的被考核单位") in res.stdout
+    assert ("交叉考核评分表.xlsx › Sheet1!B7：评分单位“城建局”属于“部门”，被评单位属于“乡镇”：“交叉考核”由同组单位互评"
+            "（rated_by = \"peers\"），只能由同组单位评分") in res.stdout
+    assert "Sheet1!B10：评分单位“甲镇”属于“乡镇”，被评单位属于“部门”" in res.stdout
+
+
+def test_rated_by_belongs_to_ratings_components(tmp_path):
+    cfg = PEERS_CONFIG.replace("{extra}", "").replace('kind = "ratings"', 'kind = "survey"')
+    (tmp_path / "config.toml").write_text(cfg, encoding="utf-8")
+    res = kaohe("check", tmp_path)
+    assert res.returncode != 0
+    assert "trim、raters、rated_by、self_rating 只用于评分类组成部分" in res.stdout + res.stderr

@@ -49,7 +49,7 @@ def _results(indicators: list[dict] = INDICATORS, categories: list[dict] | None 
                 {"name": "较差", "min": 0}],
         categories=categories or [{"path": ["经济发展"], "points": 30}])  # 山区 scores 经济发展 out of 30 as well
     scheme = scheme.model_copy(update={"assessment": scheme.assessment.model_copy(update={"title": TITLE})})
-    ratings = [{"component": "公众评议", "unit": u["name"], "rater": "考核组", "score": Decimal(x), "source": "评分.xlsx"}
+    ratings = [{"component": "公众评议", "unit": u["name"], "rater": "考核组", "rater_unit": None, "score": Decimal(x), "source": "评分.xlsx"}
                for u, x in zip(UNITS, ("92.1", "85", "80"))]
     adjustments = [
         {"unit": "城关镇", "kind": "专项督查加分", "value": Decimal(1), "reason": "招商引资督查第一", "department": "督查室",

@@ -184,7 +184,7 @@ def test_village_form_exam_and_leadership_884():
             {"name": "班子成员评分", "kind": "ratings", "weight": 0.1, "full": 1000, "trim": True},
         ],
     )
-    leaders = [{"component": "班子成员评分", "unit": "一村", "rater": m, "score": Decimal(s), "source": ""}
+    leaders = [{"component": "班子成员评分", "unit": "一村", "rater": m, "rater_unit": None, "score": Decimal(s), "source": ""}
                for m, s in [("书记", 100), ("乡长", 92), ("副书记", 92), ("副乡长", 92), ("委员", 80)]]
     res = score(scheme, make_dataset({it["id"]: {"一村": 88} for it in items}, ratings=leaders))  # S = 15 × 88 = 1320
     unit = res["units"][0]

@@ -31,7 +31,7 @@ from typing import Any
 
 import xlsxwriter
 
-from ..results import CategoryNode, DetailRow, IndicatorInfo, Results, UnitResult
+from ..results import CategoryNode, DetailRow, IndicatorInfo, RatingsTrace, Results, UnitResult
 from .xlsx_base import (
     FONT,
     RED,
@@ -238,6 +238,13 @@ def _veto_line(u: UnitResult) -> str:
     return "一票否决：" + ("；".join(i for i in items if i) or "是")
 
 
+def _ratings_line(name: str, trace: RatingsTrace) -> str:
+    """班子成员评分：书记 89、镇长 90（去掉最高分）…；计入 2 个评分，平均 84.5."""
+    each = "、".join(f"{r.rater} {trim_number(r.score)}" + (f"（{r.note}）" if r.note else "") for r in trace.ratings)
+    mean = "" if trace.mean is None else f"，平均 {trim_number(trace.mean)}"
+    return f"{name}：{each or '无评分'}；计入 {trace.counted} 个评分{mean}"
+
+
 def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Block], lay: _Layout,
                 details: dict[tuple[str, str], DetailRow]) -> None:
     st: _CardStyles = sheet.st  # type: ignore[assignment]
@@ -348,6 +355,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
                     source=sources, note=reasons)
     summary_row("总分", u.total, bold=True)
 
+    for name, trace in u.ratings.items():
+        line(r, _ratings_line(name, trace), st.note_line)
+        r += 1
     if u.vetoed:
         line(r, _veto_line(u), st.veto)
         r += 1

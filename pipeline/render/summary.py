@@ -200,6 +200,29 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
     sheet.widths.apply(sheet.ws)
 
 
+# --------------------------------------------------------------------------------------------- 评分
+def _sheet_ratings(wb, st: Styles, results: Results) -> None:
+    """Every rating of every ratings component (班子成员, 季度, 交叉考核), whether it counted, and where it came from."""
+    if not any(c.is_ratings for c in results.components):
+        return
+    sheet = new_sheet(wb, st, "评分")
+    columns = [Col("单位", cap=20), Col("组成部分", "center", cap=16), Col("评分人", "center", cap=16),
+               Col("评分（百分制）", "q4", cap=12), Col("是否计入", "center", cap=18),
+               Col("数据来源（文件 › 工作表!单元格）", cap=50)]
+    rows = [[u.unit, name, r.rater, r.score, r.note or "计入", r.source]
+            for u in results.units for name, trace in u.ratings.items() for r in trace.ratings]
+    first, end = write_table(sheet, 0, columns, rows)
+    r = section(sheet, end + 1, "各单位评分平均（去掉不计入的评分后）")
+    names = [c.name for c in results.components if c.is_ratings]
+    columns = [Col("单位", cap=20)]
+    for n in names:
+        columns += [Col(f"{n}·计入评分数", "int", cap=14), Col(f"{n}·平均分", "score", cap=14)]
+    write_table(sheet, r, columns, [[u.unit, *(x for n in names for x in (u.ratings[n].counted, u.ratings[n].mean))]
+                                     for u in results.units])
+    sheet.ws.freeze_panes(first, 0)
+    sheet.widths.apply(sheet.ws)
+
+
 # --------------------------------------------------------------------------------------------- 加减分
 def _sheet_adjustments(wb, st: Styles, results: Results) -> None:
     sheet = new_sheet(wb, st, "加减分")
@@ -360,6 +383,7 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_indicator_scores(wb, st, results)
     _sheet_detail(wb, st, results)
     _sheet_survey(wb, st, results)
+    _sheet_ratings(wb, st, results)
     _sheet_adjustments(wb, st, results)
     _sheet_awards(wb, st, results)
     sheet_issues(wb, st, results.issues)

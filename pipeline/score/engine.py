@@ -13,7 +13,7 @@ from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DetailRow, FalsifiedRecord, Gap,
-                       IndicatorInfo, IssueRecord, Results, RunInfo, SurveyCategory, SurveyRow, SurveyStats,
+                       IndicatorInfo, IssueRecord, RatingsTrace, RatingUse, Results, RunInfo, SurveyCategory, SurveyRow, SurveyStats,
                        TopCategory, UnitResult, VetoEntry, VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
@@ -127,9 +127,11 @@ class _Engine:
 
         gaps = self.gaps()
         rows = []
+        rated = self.ratings_of()
         for unit in self.units:
             raw, tree = self.tree_scores(ind_scores, unit)
             comps: dict[str, Decimal] = {}
+            ratings: dict[str, RatingsTrace] = {}
             for c in s.components:
                 if c.kind == "indicators":
                     raw_full = c.raw_full if c.raw_full is not None else c.full
@@ -137,7 +139,8 @@ class _Engine:
                 elif c.kind == "growth_index":
                     comps[c.name] = growth[c.name][1][unit]
                 elif c.is_ratings:
-                    comps[c.name] = self.ratings_score(c, unit) * _d(c.full) / 100
+                    mean, ratings[c.name] = self.ratings_score(c, unit, rated.get((c.name, unit), []))
+                    comps[c.name] = mean * _d(c.full) / 100
                 else:
                     comps[c.name] = (survey.units.get(unit, ZERO) if survey else ZERO) * _d(c.full) / s.survey.full
             adjustments = {}
@@ -160,6 +163,7 @@ class _Engine:
                 "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
                 "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
+                "ratings": ratings,
                 "gaps": gaps.get(unit, []),
             })
         self.rank(rows)
@@ -212,12 +216,31 @@ class _Engine:
             out[a["unit"]][a["kind"]] = out[a["unit"]].get(a["kind"], ZERO) + value
         return out
 
-    def ratings_score(self, comp, unit: str) -> Decimal:
-        """Mean of the unit's 100-point ratings for this component, optionally without one highest and one lowest."""
-        scores = sorted(r["score"] for r in self.data.ratings if r["unit"] == unit and r["component"] == comp.name)
-        if comp.trim and len(scores) >= 3:
-            scores = scores[1:-1]
-        return sum(scores, ZERO) / len(scores) if scores else ZERO
+    def ratings_of(self) -> dict[tuple[str, str], list[dict]]:
+        """(component, unit) -> the ratings read for it, in reading order."""
+        out: dict[tuple[str, str], list[dict]] = {}
+        for r in self.data.ratings:
+            out.setdefault((r["component"], r["unit"]), []).append(r)
+        return out
+
+    def ratings_score(self, comp, unit: str, read: list[dict]) -> tuple[Decimal, RatingsTrace]:
+        """Mean of the unit's 100-point ratings for this component: a self-rating left out unless the scheme
+        counts it (`self_rating`), then with `trim` one highest and one lowest dropped (when at least 3 remain).
+        The trace says of every rating whether it was counted and why not."""
+        notes = ["本单位自评，不计入" if r["rater_unit"] == unit and comp.self_rating == "exclude" else ""
+                 for r in read]
+        kept = [k for k, note in enumerate(notes) if not note]
+        if comp.trim and len(kept) >= 3:
+            by_score = sorted(kept, key=lambda k: read[k]["score"])  # stable: the first of equal scores
+            notes[by_score[0]], notes[by_score[-1]] = "去掉最低分", "去掉最高分"
+            kept = by_score[1:-1]
+        scores = [read[k]["score"] for k in kept]
+        mean = sum(scores, ZERO) / len(scores) if scores else ZERO
+        trace = RatingsTrace(
+            ratings=[RatingUse(rater=r["rater"], score=publish(r["score"], 4), counted=not note, note=note,
+                               source=r["source"]) for r, note in zip(read, notes)],
+            counted=len(scores), mean=self.pub(mean))
+        return mean, trace
 
     # -- ranks, grades, awards -------------------------------------------------------------------------
     def rank_key(self, row) -> tuple:
