@@ -329,7 +329,8 @@ class _Normalizer:
 
     def vetoes(self) -> list[dict]:
         out = []
-        items = self.scheme.veto.items
+        veto = self.scheme.veto
+        items = [*veto.items, *veto.top_grade_items] if veto.items else []  # empty items: any item is valid
         for row, unit in self.rows_of("veto"):
             if items and normalize_text(self.text(row, "item")) not in {normalize_text(i) for i in items}:
                 self.issue("unknown-choice", row.fields.get("item", row.unit), unit, text=self.text(row, "item"),

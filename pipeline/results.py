@@ -77,6 +77,30 @@ class RatingsTrace:
 
 
 @dataclass
+class GradeLimit:
+    """A condition that graded a unit lower than its total alone would: a `[[grade_rules]]` rule or a
+    一票否优 register entry. Only conditions that lowered the grade are listed."""
+
+    rule: str  # the rule's name ("群众满意率低于60%"), or "一票否优"
+    grade: str  # the best grade the condition allows
+    measured: str  # what was found, worded: "满意率 55.00%，低于 60%" / "信访稳定（县信访局认定）"
+    source: str  # the register cell, for a 一票否优 entry; "" for a rule on scores
+
+
+@dataclass
+class SurveySummary:
+    """A unit's public evaluation (公众评议 / 民主测评) at a glance: answers per choice over every round, category
+    and question; the rate of the satisfied choices (满意+基本满意, 好+较好); the public score."""
+
+    counts: dict[str, int]  # every choice of the scheme, then the "don't know" choice
+    answered: int  # known answers (the rate's denominator)
+    satisfied: list[str]  # the choices counted as satisfied
+    satisfaction_rate: float | None  # 0..1 (4 dp): rounds weighted as the score is; None when a round is missing
+    categories: dict[str, float | None]  # respondent category -> its satisfaction rate, likewise
+    score: Score  # the public score on the survey's own full mark; None when a round is missing
+
+
+@dataclass
 class UnitResult:
     """One assessed unit. Field order is results.json's key order."""
 
@@ -96,8 +120,11 @@ class UnitResult:
     group_rank: int | None
     last_rank: int | None
     rank_change: int | None  # places gained since last year (positive = up)
+    survey: SurveySummary | None  # when the scheme has a [survey] (omitted when None)
     grade: str
-    grade_note: str | None  # only when a grade quota moved the unit down (omitted from results.json when None)
+    grade_by_total: str  # the grade the published total alone gives (the bands); "" without grades
+    grade_limits: list[GradeLimit]  # rules and 一票否优 entries that graded the unit lower than that
+    grade_note: str | None  # why the grade is not grade_by_total: rules, veto, quota (omitted when None)
     benchmark: Benchmark | None  # only for a unit that names one (omitted when None)
     awards: list[str]
     total: float
@@ -281,6 +308,7 @@ class Results:
     adjustments: list[AdjustmentEntry]
     awards: list[AwardEntry]
     vetoes: list[VetoRecord]
+    top_grade_vetoes: list[VetoRecord]  # 一票否优 register entries (veto.top_grade_items): no veto, no top grade
     falsified: list[FalsifiedRecord]
     issues: list[IssueRecord]
     run: RunInfo
@@ -305,7 +333,7 @@ class Results:
 
 
 RUN_FIELDS_NOT_IN_FILE = ("generated_at", "date_basis")
-OMITTED_WHEN_NONE = {UnitResult: ("grade_note", "benchmark")}  # keys present only when they say something
+OMITTED_WHEN_NONE = {UnitResult: ("grade_note", "benchmark", "survey")}  # keys present only when they say something
 
 
 def _plain(value: Any) -> Any:

@@ -110,6 +110,85 @@ class Grade(_Model):
 class Veto(_Model):
     effect: Literal["no_award", "lowest_grade"] = "no_award"
     items: list[str] = []  # 一票否决事项 (e.g. 党风廉政建设, 安全生产); empty = any item the register names
+    # 一票否优事项: a register entry of one of these blocks only the top grade (the unit keeps its awards and is
+    # graded no better than the second grade); it is no 一票否决
+    top_grade_items: list[str] = []
+
+    @model_validator(mode="after")
+    def _apart(self):
+        both = sorted(set(self.items) & set(self.top_grade_items))
+        if both:
+            raise ValueError(f"“{'、'.join(both)}”不能既是一票否决事项（items）又是一票否优事项（top_grade_items）")
+        return self
+
+
+def parse_rate(value, key: str) -> Decimal:
+    """A share or rate as a scheme writes it: a fraction in (0, 1] (0.6) or a percent text ("60%").
+
+    60 for 60% is refused, never read as 6000%: an office that writes it means a percent, and guessing which
+    is exactly the silent wrong result kaohe must not give."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", value)
+        if not m:
+            raise ValueError(f"{key} = \"{value[:20]}\" 应为比例，如 0.6 或 \"60%\"")
+        rate = Decimal(m[1]) / 100
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        rate = Decimal(str(value))
+    else:
+        raise ValueError(f"{key} 应为比例，如 0.6 或 \"60%\"")
+    if rate > 1:
+        raise ValueError(f"{key} = {value} 大于 1：比例请写作 0.6 或 \"60%\"（不要写作 60）")
+    if rate <= 0:
+        raise ValueError(f"{key} 应大于 0")
+    return rate
+
+
+# What a grade rule compares, and the Chinese name of it in messages and outputs.
+GRADE_MEASURES = {"total": "总分", "component": "组成部分得分", "category": "指标类别得分",
+                  "any_category": "任一一级指标得分率", "satisfaction_rate": "满意率"}
+
+
+class GradeRule(_Model):
+    """`[[grade_rules]]`: a condition under which a unit is graded no better than `grade`, whatever its total
+    (对群众评价不满意的视为不合格；任一类别得分率低于60%的不得评为优秀). Rules only ever lower a grade; the lowest
+    of the grades the rules and the bands give wins; each rule that lowered a grade is its stated reason."""
+
+    name: str  # the reason as the outputs show it: "群众满意率低于60%"
+    measure: Literal["total", "component", "category", "any_category", "satisfaction_rate"]
+    of: str | None = None  # component name; category name or path "a/b"; survey respondent category (optional)
+    below: float | str | None = None  # points on the measure's own scale; a rate (0.6 / "60%") for satisfaction_rate
+    below_share: float | str | None = None  # share of the full points (0.6 / "60%"), for a component or category
+    grade: str  # the best grade a unit meeting the condition can get
+
+    @model_validator(mode="after")
+    def _shape(self):
+        m = self.measure
+        if (self.below is None) == (self.below_share is None):
+            raise ValueError("每条等次规则须且只能给出 below（低于某分数）或 below_share（低于满分的某比例）之一")
+        if m in ("component", "category") and not self.of:
+            raise ValueError(f"measure = \"{m}\" 须用 of 写明是哪个{'组成部分' if m == 'component' else '指标类别'}")
+        if m in ("total", "any_category") and self.of:
+            raise ValueError(f"measure = \"{m}\" 不用写 of")
+        if m == "any_category" and self.below is not None:
+            raise ValueError("measure = \"any_category\" 比较各一级指标的得分率，请用 below_share（如 0.6 或 \"60%\"）")
+        if m == "satisfaction_rate":
+            if self.below_share is not None:
+                raise ValueError("measure = \"satisfaction_rate\" 用 below 写满意率，如 below = \"60%\"")
+            parse_rate(self.below, "below")
+        elif self.below_share is not None:
+            parse_rate(self.below_share, "below_share")
+        elif isinstance(self.below, str):
+            raise ValueError(f"below = \"{self.below[:20]}\" 应为分数；按满分比例比较请写 below_share")
+        return self
+
+    @property
+    def threshold(self) -> Decimal:
+        """`below` as points, or `below_share` / a satisfaction rate as a fraction."""
+        if self.measure == "satisfaction_rate":
+            return parse_rate(self.below, "below")
+        if self.below_share is not None:
+            return parse_rate(self.below_share, "below_share")
+        return Decimal(str(self.below))
 
 
 class Prize(_Model):
@@ -288,6 +367,9 @@ class Survey(_Model):
     unknown: str = "不了解"
     scale: float = 5  # the best choice's score: category score / scale * 100
     satisfied: list[str] = []  # choices counted as satisfied (default: the two best-scoring, 满意 + 基本满意)
+    # how a respondent category is scored: "points" the mean of its choices' points / scale × 100; "rate" its
+    # satisfied share of the known answers × 100 (民主测评 scored as the rate of 好 + 较好)
+    score_by: Literal["points", "rate"] = "points"
 
     @property
     def satisfied_choices(self) -> set[str]:
@@ -393,6 +475,7 @@ class Scheme(_Model):
     assessment: Assessment
     ranking: Ranking = Ranking()
     grades: list[Grade] = []
+    grade_rules: list[GradeRule] = []
     veto: Veto = Veto()
     awards: Awards = Awards()
     components: list[Component]
@@ -543,6 +626,7 @@ class Scheme(_Model):
                 if children != Decimal(str(cat.points)):
                     problems.append(
                         f"categories[{k + 1}]（{'/'.join(cat.path)}）：下属指标分值之和为 {children}，与 points = {cat.points:g} 不一致")
+        problems += self._grade_rule_problems()
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True):
             problems.append("grades：等次须按分数线从高到低排列")
@@ -563,6 +647,32 @@ class Scheme(_Model):
         if problems:
             raise ValueError("；".join(problems))
         return self
+
+
+    def _grade_rule_problems(self) -> list[str]:
+        out = []
+        names = [g.name for g in self.grades]
+        if (self.grade_rules or self.veto.top_grade_items) and len(names) < 2:
+            out.append("grade_rules / veto.top_grade_items：方案须至少有两个等次（[[grades]]）")
+            return out
+        paths = {n.key for n in self.walk()} | {n.name for n in self.tree()}
+        comps = {c.name: c for c in self.components}
+        for k, rule in enumerate(self.grade_rules):
+            where = f"grade_rules[{k + 1}]（{rule.name}）"
+            if rule.grade not in names:
+                out.append(f"{where}.grade：“{rule.grade}”不是等次名称（可选：{'、'.join(names)}）")
+            if rule.measure == "component" and rule.of not in comps:
+                out.append(f"{where}.of：“{rule.of}”不是组成部分名称（可选：{'、'.join(comps)}）")
+            if rule.measure == "category" and rule.of not in paths:
+                out.append(f"{where}.of：“{rule.of}”不是指标类别（一级指标名称，或“一级/二级”路径）")
+            if rule.measure == "satisfaction_rate":
+                if self.survey is None:
+                    out.append(f"{where}：按满意率定等次须有 [survey] 设置")
+                elif rule.of is not None and rule.of not in self.survey.categories:
+                    out.append(f"{where}.of：“{rule.of}”不是评议群体（可选：{'、'.join(self.survey.categories)}）")
+            if rule.measure == "any_category" and not self.indicators:
+                out.append(f"{where}：方案没有指标类别")
+        return out
 
 
 def _methods_changed() -> None:

@@ -247,10 +247,20 @@ def test_village_democratic_evaluation_is_reported_not_scored(village, results):
     wb = openpyxl.load_workbook(village / "output" / "考核结果汇总表.xlsx")
     rows = [r for r in wb["公众评议"].iter_rows(values_only=True)]
     finals_at = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("三、"))
-    finals = {r[0]: r[1] for r in rows[finals_at + 2:] if r[0]}
+    head = rows[finals_at + 1]
+    finals = {r[0]: dict(zip(head, r)) for r in rows[finals_at + 2:] if r[0]}
     assert set(finals) == set(HAND) | {"西庄村", "南岗村", "北岗村", "李楼村", "王集村"}
     # 南岗村: groups 90.6666…, 90.0276…, 91.3927… → 90.6957…
-    assert finals["南岗村"] == half_up(survey_score(SURVEY_南岗村)) == 90.7
+    assert finals["南岗村"]["评议得分"] == half_up(survey_score(SURVEY_南岗村)) == 90.7
+    # its answers over the three groups' questions, (好, 较好, 一般, 较差, 不了解) each, and the rate of 好 + 较好
+    answers = [q for questions in SURVEY_南岗村.values() for q in questions]
+    totals = [sum(q[k] for q in answers) for k in range(5)]
+    got = finals["南岗村"]
+    assert [got[f"{ch}（人次）"] for ch in ("好", "较好", "一般", "较差", "不了解")] == totals
+    rate = (totals[0] + totals[1]) / sum(totals[:4])
+    assert got["满意率（好+较好）"] == round(rate, 4)
+    nangang = next(u for u in results["units"] if u["unit"] == "南岗村")
+    assert nangang["survey"]["satisfaction_rate"] == round(rate, 4) and nangang["survey"]["answered"] == sum(totals[:4])
     # section 一: per group (单位, 轮次, 评议群体, 样本量, 得分, …); 样本量 = the most respondents to one question
     questions_at = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("二、"))
     groups = {r[2]: (r[3], r[4]) for r in rows[2:questions_at] if r[0] == "南岗村" and r[1] == "年终"}

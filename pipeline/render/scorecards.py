@@ -11,7 +11,7 @@ One workbook, one sheet per unit in rank order, each laid out like the official 
     (deeper trees: 考核内容 is "子类别：A1 …" and each sub-category gets its own "小计（子类别）" row)
     …
     a row per component (its score on its own scale), per adjustment kind (capped; deductions negative), 总分
-    一票否决：…   (when vetoed; then 等次说明 / 获奖情况 lines when present)
+    一票否决：…   (when vetoed; then 评议结果 / 等次说明 / 获奖情况 lines when present)
     考核组长：＿＿＿　审核人：＿＿＿　被考核单位负责人：＿＿＿
 
 Input is the typed `Results` (pipeline/results.py); like the summary workbook this module only formats what is
@@ -31,7 +31,8 @@ from typing import Any
 
 import xlsxwriter
 
-from ..results import CategoryNode, DetailRow, IndicatorInfo, RatingsTrace, Results, UnitResult
+from ..analysis import percent_text, score_text
+from ..results import CategoryNode, DetailRow, IndicatorInfo, RatingsTrace, Results, SurveySummary, UnitResult
 from .xlsx_base import (
     FONT,
     RED,
@@ -245,6 +246,19 @@ def _ratings_line(name: str, trace: RatingsTrace) -> str:
     return f"{name}：{each or '无评分'}；计入 {trace.counted} 个评分{mean}"
 
 
+def _survey_line(s: SurveySummary, precision: int) -> str:
+    """评议结果：满意 120、基本满意 30、不满意 6、不了解 4；满意率（满意+基本满意）96.15%；评议得分 90.12."""
+    counts = "、".join(f"{ch} {n}" for ch, n in s.counts.items())
+    return (f"评议结果：{counts}；满意率（{'+'.join(s.satisfied)}）{percent_text(s.satisfaction_rate, 2)}；"
+            f"评议得分 {score_text(s.score, precision)}")
+
+
+def _grade_line(u: UnitResult) -> str:
+    """等次说明, with the register cells behind a 一票否优."""
+    sources = "；".join(g.source for g in u.grade_limits if g.source)
+    return f"等次说明：按总分为“{u.grade_by_total}”；{u.grade_note}" + (f"（依据：{sources}）" if sources else "")
+
+
 def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Block], lay: _Layout,
                 details: dict[tuple[str, str], DetailRow]) -> None:
     st: _CardStyles = sheet.st  # type: ignore[assignment]
@@ -361,8 +375,11 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
     if u.vetoed:
         line(r, _veto_line(u), st.veto)
         r += 1
+    if u.survey is not None:
+        line(r, _survey_line(u.survey, results.assessment.precision), st.note_line)
+        r += 1
     if u.grade_note:
-        line(r, f"等次说明：{u.grade_note}", st.note_line)
+        line(r, _grade_line(u), st.note_line)
         r += 1
     if u.awards:
         line(r, "获奖情况：" + "、".join(u.awards), st.note_line)

@@ -95,6 +95,12 @@ def _gap_note(results: Results) -> str:
     return "注：下列单位有指标缺数据，已按考核方案处理：" + "；".join(parts) + "。" if parts else ""
 
 
+def _grade_note(results: Results) -> str:
+    """Units whose grade is not the one their total alone gives: grade rules, 一票否优, veto, quota."""
+    parts = [f"{u.unit}（按总分为“{u.grade_by_total}”；{u.grade_note}）" for u in results.units if u.grade_note]
+    return "注：下列单位的等次不只由总分决定：" + "；".join(parts) + "。" if parts else ""
+
+
 def _sheet_summary(wb, st: Styles, results: Results) -> _SummaryLayout:
     sheet = new_sheet(wb, st, "汇总表")
     ws = sheet.ws
@@ -109,7 +115,7 @@ def _sheet_summary(wb, st: Styles, results: Results) -> _SummaryLayout:
     first, end = write_table(sheet, 2, columns, rows, red=[u.vetoed for u in units], empty_text="无考核结果")
 
     r = end
-    for note in (_veto_note(results), _gap_note(results)):
+    for note in (_veto_note(results), _grade_note(results), _gap_note(results)):
         if note:
             ws.set_row(r, 30)
             merge(sheet, r, 0, last_col, note, st.note)
@@ -194,9 +200,16 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
             + [q.score, q.satisfaction_rate, q.source] for q in survey.rows]
     _, r = write_table(sheet, r, columns, rows)
 
-    r = section(sheet, r + 1, "三、公众评议最终得分（百分制）")
-    rows = [[u.unit, survey.units[u.unit]] for u in results.units if u.unit in survey.units]
-    write_table(sheet, r, [Col("单位", cap=20), Col("公众评议得分", "score", cap=14)], rows)
+    r = section(sheet, r + 1, "三、各单位评议结果（各轮、各群体、各题合计）")
+    summaries = [(u.unit, u.survey) for u in results.units if u.survey is not None]
+    counted = list(summaries[0][1].counts) if summaries else []
+    satisfied = "+".join(summaries[0][1].satisfied) if summaries else ""
+    columns = ([Col("单位", cap=20)] + [Col(f"{ch}（人次）", "int", cap=10) for ch in counted]
+               + [Col("已知回答（人次）", "int", cap=12), Col(f"满意率（{satisfied}）", "pct", cap=14),
+                  Col("评议得分", "score", cap=12)])
+    rows = [[unit, *(s.counts[ch] for ch in counted), s.answered, s.satisfaction_rate, s.score]
+            for unit, s in summaries]
+    write_table(sheet, r, columns, rows)
     sheet.widths.apply(sheet.ws)
 
 
@@ -256,7 +269,13 @@ def _sheet_awards(wb, st: Styles, results: Results) -> None:
     columns = [Col("单位", cap=20), Col("否决事项", "wrap", cap=30), Col("认定部门", cap=20),
                Col("原因", "wrap", cap=50), Col("日期", "center", cap=12), Col("来源", cap=40)]
     rows = [[v.unit, v.item, v.department, v.reason, v.date, v.source] for v in results.vetoes]
-    write_table(sheet, r, columns, rows, red=[True] * len(rows))
+    _, r = write_table(sheet, r, columns, rows, red=[True] * len(rows))
+
+    if results.top_grade_vetoes:  # 一票否优: no veto, no top grade (veto.top_grade_items)
+        r = section(sheet, r + 1, "三、一票否优（不取消评奖资格，不得评为最高等次）")
+        columns[1] = Col("否优事项", "wrap", cap=30)
+        rows = [[v.unit, v.item, v.department, v.reason, v.date, v.source] for v in results.top_grade_vetoes]
+        write_table(sheet, r, columns, rows)
     sheet.widths.apply(sheet.ws)
 
 

@@ -13,12 +13,14 @@ from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DetailRow, FalsifiedRecord, Gap,
-                       IndicatorInfo, IssueRecord, RatingsTrace, RatingUse, Results, RunInfo, SurveyCategory, SurveyRow, SurveyStats,
-                       TopCategory, UnitResult, VetoEntry, VetoRecord, in_memory_run)
+                       GradeLimit, IndicatorInfo, IssueRecord, RatingsTrace, RatingUse, Results, RunInfo,
+                       SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
+                       VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
+from .grade_rules import grade_limits, is_top_grade_item
 from .growth import composite_index, growth_scores
-from .survey import score_survey
+from .survey import score_survey, unit_survey
 
 ZERO = Decimal(0)
 
@@ -121,8 +123,10 @@ class _Engine:
         growth = {c.name: self.growth_component(c) for c in s.components if c.kind == "growth_index"}
         survey = score_survey(s.survey, self.data.tallies, self.units) if s.survey else None
         adj_sum = self.adjustment_sums()
+        vetoed = [v for v in self.data.vetoes if not is_top_grade_item(s, v["item"])]
+        top_grade = [v for v in self.data.vetoes if is_top_grade_item(s, v["item"])]  # 一票否优
         vetoes: dict[str, list[dict]] = {}
-        for v in self.data.vetoes:
+        for v in vetoed:
             vetoes.setdefault(v["unit"], []).append(v)
 
         gaps = self.gaps()
@@ -164,10 +168,11 @@ class _Engine:
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
                 "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
                 "ratings": ratings,
+                "survey": self.survey_summary(survey, unit),
                 "gaps": gaps.get(unit, []),
             })
         self.rank(rows)
-        self.grade(rows)
+        self.grade(rows, top_grade)
         self.benchmark(rows)
         awards = self.award(rows)
         rows.sort(key=lambda r: (r["rank"], self.units.index(r["unit"])))
@@ -190,7 +195,8 @@ class _Engine:
             survey=self.survey_stats(survey),
             adjustments=[AdjustmentEntry(**{**a, "value": float(a["value"])}) for a in self.data.adjustments],
             awards=[AwardEntry(**a) for a in awards],
-            vetoes=[VetoRecord(**v) for v in self.data.vetoes],
+            vetoes=[VetoRecord(**v) for v in vetoed],
+            top_grade_vetoes=[VetoRecord(**v) for v in top_grade],
             falsified=[FalsifiedRecord(**f) for f in self.data.falsified],
             issues=[IssueRecord(**i.to_dict()) for i in self.data.issues],
             run=self.run_info,
@@ -264,16 +270,31 @@ class _Engine:
             r["last_rank"] = last["rank"] if last else None
             r["rank_change"] = last["rank"] - r["rank"] if last else None
 
-    def grade(self, rows: list[dict]) -> None:
-        """Bands on the published total; a vetoed unit may be forced to the lowest grade; then quotas: a grade
-        holding more than floor(quota × units) units keeps the best-ranked and moves the rest one grade down
-        (units tied at the boundary move together, so the quota is never exceeded)."""
+    def grade(self, rows: list[dict], top_grade: list[dict]) -> None:
+        """Bands on the published total; a vetoed unit may be forced to the lowest grade; then the grade rules and
+        一票否优 entries, each of which can only lower a grade (the lowest wins, score/grade_rules.py); then quotas:
+        a grade holding more than floor(quota × units) units keeps the best-ranked and moves the rest one grade
+        down (units tied at the boundary move together, so the quota is never exceeded). Every step that moves
+        a unit off its band's grade says why in grade_note."""
         grades = self.scheme.grades
+        order = {g.name: k for k, g in enumerate(grades)}
+        nodes = {n.key: n for n in self.scheme.walk()}
         for r in rows:
             # below the lowest band's line (e.g. a negative total after deductions) is still the lowest grade
-            r["grade"] = next((g.name for g in grades if r["total"] >= _d(g.min)), grades[-1].name) if grades else ""
-            if r["vetoed"] and self.scheme.veto.effect == "lowest_grade" and grades:
+            band = next((g.name for g in grades if r["total"] >= _d(g.min)), grades[-1].name) if grades else ""
+            r["grade"] = r["grade_by_total"] = band
+            r["grade_limits"], r["notes"] = [], []
+            if not grades:
+                continue
+            if r["vetoed"] and self.scheme.veto.effect == "lowest_grade" and band != grades[-1].name:
                 r["grade"] = grades[-1].name
+                r["notes"].append(f"一票否决，定为“{grades[-1].name}”")
+            for limit in grade_limits(self.scheme, nodes, r, top_grade):
+                if order[limit.grade] > order[band]:
+                    r["grade_limits"].append(limit)
+                    r["notes"].append(f"{limit.rule}（{limit.measured}），等次不高于“{limit.grade}”")
+                    if order[limit.grade] > order[r["grade"]]:
+                        r["grade"] = limit.grade
         for k, g in enumerate(grades[:-1]):
             if g.quota is None:
                 continue
@@ -286,7 +307,11 @@ class _Engine:
                 cut -= 1
             for r in members[cut:]:
                 r["grade"] = grades[k + 1].name
-                r["grade_note"] = f"超出“{g.name}”等次名额（不超过{g.quota:.0%}，即{allowed}个），降为“{grades[k + 1].name}”"
+                r["notes"].append(f"超出“{g.name}”等次名额（不超过{g.quota:.0%}，即{allowed}个），降为“{grades[k + 1].name}”")
+        for r in rows:
+            notes = r.pop("notes")
+            if notes:
+                r["grade_note"] = "；".join(notes)
 
     def benchmark(self, rows: list[dict]) -> None:
         """追赶超越: each unit that names a benchmark gets the gap to it in total, rank and per category
@@ -408,6 +433,16 @@ class _Engine:
             ))
         return out
 
+    def survey_summary(self, survey, unit: str) -> SurveySummary | None:
+        if survey is None:
+            return None
+        got = unit_survey(self.scheme.survey, survey, unit)
+        return SurveySummary(
+            counts=got.counts, answered=got.answered, satisfied=sorted(self.scheme.survey.satisfied_choices,
+                                                                       key=list(self.scheme.survey.choices).index),
+            satisfaction_rate=publish(got.rate, 4), categories={c: publish(v, 4) for c, v in got.categories.items()},
+            score=self.pub(survey.units.get(unit)))
+
     def survey_stats(self, survey) -> SurveyStats:
         if survey is None:
             return SurveyStats(rows=[], categories=[], units={})
@@ -433,6 +468,7 @@ def _unit_result(row: dict) -> UnitResult:
         "veto": [VetoEntry(**v) for v in row["veto"]],
         "gaps": [Gap(**g) for g in row["gaps"]],
         "grade_note": row.get("grade_note"),
+        "grade_limits": row["grade_limits"],
         "benchmark": Benchmark(**row["benchmark"]) if "benchmark" in row else None,
     })
 

@@ -23,6 +23,9 @@ class SurveyResult:
     categories: list[dict] = field(default_factory=list)  # per unit/round/category statistics
     unanswered: list[Tally] = field(default_factory=list)  # questions left out (no known answer)
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # unit -> rounds with no data
+    # unit -> (round, category) -> answers per choice over its questions (known answers), and "don't know" counts
+    pooled: dict[str, dict[tuple[str, str], dict[str, int]]] = field(default_factory=dict)
+    unknown: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 def _mean(values: list[Decimal]) -> Decimal:
@@ -74,13 +77,18 @@ def score_survey(cfg: Survey, tallies: list[Tally], units: list[str]) -> SurveyR
                     result.unanswered.append(t)
                 else:
                     scores.append(q)
-            if not scores:
-                continue
-            cat_score = _mean(scores) / Decimal(str(cfg.scale)) * 100
             pooled: dict[str, int] = {}
             for t in items:
                 for c, n in t.counts.items():
                     pooled[c] = pooled.get(c, 0) + n
+            result.pooled.setdefault(unit, {})[(rnd, category)] = pooled
+            result.unknown.setdefault(unit, {})[(rnd, category)] = sum(t.unknown for t in items)
+            if not scores:
+                continue
+            if cfg.score_by == "rate":  # the category scores its satisfied share of known answers, on 100
+                cat_score = satisfaction_rate(cfg, pooled) * 100
+            else:
+                cat_score = _mean(scores) / Decimal(str(cfg.scale)) * 100
             result.categories.append(
                 {"unit": unit, "round": rnd, "category": category, "score": cat_score,
                  "sample": max(sum(t.counts.values()) + t.unknown for t in items),
@@ -96,3 +104,40 @@ def score_survey(cfg: Survey, tallies: list[Tally], units: list[str]) -> SurveyR
                 (Decimal(str(w)) * round_score(cfg, round_scores[(unit, r)]) for r, w in cfg.rounds.items()), Decimal(0)
             )
         return result
+
+
+@dataclass
+class UnitSurvey:
+    counts: dict[str, int]  # choice -> answers, then the "don't know" choice
+    answered: int
+    rate: Decimal | None  # rounds weighted; None when a round has no answers
+    categories: dict[str, Decimal | None]
+
+
+def unit_survey(cfg: Survey, result: SurveyResult, unit: str) -> UnitSurvey:
+    """A unit's answers over every round, category and question, and its satisfaction rate: per round the
+    satisfied share of the known answers (categories and questions pooled), rounds weighted as the score is."""
+    with localcontext(CONTEXT):
+        mine = result.pooled.get(unit, {})
+        counts = {c: 0 for c in cfg.choices}
+        for got in mine.values():
+            for c, n in got.items():
+                counts[c] = counts.get(c, 0) + n
+        unknown = sum(result.unknown.get(unit, {}).values())
+
+        def weighted(category: str | None) -> Decimal | None:
+            total = Decimal(0)
+            for rnd, w in cfg.rounds.items():
+                pooled: dict[str, int] = {}
+                for (r, cat), got in mine.items():
+                    if r == rnd and category in (None, cat):
+                        for c, n in got.items():
+                            pooled[c] = pooled.get(c, 0) + n
+                rate = satisfaction_rate(cfg, pooled)
+                if rate is None:
+                    return None
+                total += Decimal(str(w)) * rate
+            return total
+
+        return UnitSurvey(counts={**counts, cfg.unknown: unknown}, answered=sum(counts.values()),
+                          rate=weighted(None), categories={c: weighted(c) for c in cfg.categories})

@@ -218,6 +218,12 @@ def build(path: Path) -> None:
                ["{{ u.rank }}", "{{ u.unit }}", "{{ u.group }}", "{{ u.total }}", "{{ u.grade }}"],
                "u in units", [18, 50, 38, 26, 24])
     para("", indent=False)
+    tag("{%p if grade_changes %}")
+    para("等次不只由总分决定的单位：")
+    tag("{%p for g in grade_changes %}")
+    para("{{ g.unit }}：按总分为“{{ g.grade_by_total }}”，评定为“{{ g.grade }}”。{{ g.note }}。")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
 
     h2("（三）分类指标得分情况")
     tag("{%p for c in categories %}")
@@ -234,6 +240,12 @@ def build(path: Path) -> None:
     para("", indent=False)
     tag("{%p else %}")
     para("本年度无加减分。")
+    tag("{%p endif %}")
+    tag("{%p if survey_units %}")
+    h2("（五）评议结果")
+    tag("{%p for s in survey_units %}")
+    para("{{ s.unit }}：{{ s.counts_text }}，满意率（{{ s.satisfied_text }}）{{ s.rate_pct }}，评议得分{{ s.score }}分。")
+    tag("{%p endfor %}")
     tag("{%p endif %}")
 
     # 三
@@ -299,6 +311,10 @@ def build(path: Path) -> None:
     tag("{%p else %}")
     para("本年度无单位被一票否决。")
     tag("{%p endif %}")
+    tag("{%p for v in top_grade_vetoes %}")
+    para("{{ v.unit }}：{{ v.item }}{% if v.department %}（{{ v.department }}认定）{% endif %}"
+         "{% if v.reason %}，{{ v.reason }}{% endif %}，一票否优，不得评为最高等次，不影响评奖。")
+    tag("{%p endfor %}")
     h2("（三）数据审核情况")
     para("{% if issues.total %}数据采集审核中共发现问题{{ issues.total }}条，其中{{ issues.text }}，"
          "详见数据问题清单。{% else %}数据采集审核中未发现问题。{% endif %}")

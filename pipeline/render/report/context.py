@@ -34,6 +34,8 @@ def report_context(results: Results) -> dict:
     vetoes = [{"unit": v.unit, "item": v.item, "department": v.department, "reason": v.reason,
                "grade": row_of[v.unit]["grade"] if v.unit in row_of else "",
                "rank": row_of[v.unit]["rank"] if v.unit in row_of else ""} for v in results.vetoes]
+    top_grade_vetoes = [{"unit": v.unit, "item": v.item, "department": v.department, "reason": v.reason}
+                        for v in results.top_grade_vetoes]
     counts = found.issues
     issues = {"total": sum(counts.values()), "by_severity": [{"severity": s, "n": n} for s, n in counts.items()],
               "errors": counts["错误"], "warnings": counts["警告"], "hints": counts["提示"], "text": issues_text(counts)}
@@ -59,6 +61,10 @@ def report_context(results: Results) -> dict:
         "weak_indicators": [_weak(w) for w in found.weak],
         "vetoes": vetoes,
         "vetoed_units_text": join(found.vetoed_units),
+        "top_grade_vetoes": top_grade_vetoes,
+        "grade_changes": [{"unit": u.unit, "grade": u.grade, "grade_by_total": u.grade_by_total, "note": u.grade_note}
+                          for u in results.units if u.grade_note],
+        "survey_units": _survey_units(results, f),
         "benchmarks": [_benchmark(row_of[u.unit], u, f) for u in results.units if u.benchmark is not None],
         "adjustment_entries": _adjustment_entries(results, f),
         "issues": issues,
@@ -111,6 +117,14 @@ def _method(results: Results) -> dict:
         "methods": [{"label": k, "n": v} for k, v in method_counts.items()],
         "methods_text": join([f"{k}{v}项" for k, v in method_counts.items()]),
     }
+
+
+def _survey_units(results: Results, f) -> list[dict]:
+    """Each unit's public evaluation (公众评议 / 民主测评): answers per choice, satisfaction rate, score."""
+    return [{"unit": u.unit, "counts_text": join([f"{ch}{n}人次" for ch, n in u.survey.counts.items()]),
+             "satisfied_text": "+".join(u.survey.satisfied), "rate_pct": percent_text(u.survey.satisfaction_rate, 2),
+             "score": f(u.survey.score)}
+            for u in results.units if u.survey is not None]
 
 
 def _effect_text(sign: str, value: float | None, f) -> str:
