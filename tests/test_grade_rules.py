@@ -172,3 +172,47 @@ def test_top_grade_items_need_grades_and_differ_from_veto_items():
         parse_scheme({**base, "veto": {"top_grade_items": ["信访稳定"]}})
     with pytest.raises(SchemeError, match="不能既是一票否决事项"):
         parse_scheme({**base, "grades": GRADES, "veto": {"items": ["信访稳定"], "top_grade_items": ["信访稳定"]}})
+
+
+def test_a_grade_rule_shows_in_every_output_of_a_real_run(example):
+    """The bundled example's own rule (满意率低于60% → 较差) with its line raised to 99%: the units under it are graded
+    较差 whatever their totals, and the summary table, the score cards, the report (.html and .docx) and results.json
+    all say why."""
+    import json
+
+    import openpyxl
+    from docx import Document
+
+    from conftest import kaohe
+
+    config = example / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'below = "60%"' in text
+    config.write_text(text.replace('below = "60%"', 'below = "99%"'), encoding="utf-8")
+    res = kaohe("run", example)
+    assert res.returncode == 0, res.stdout + res.stderr
+    out = example / "output"
+    units = json.loads((out / "results.json").read_text(encoding="utf-8"))["units"]
+    low = [u for u in units if u["survey"]["satisfaction_rate"] < 0.99]
+    high = [u for u in units if u["survey"]["satisfaction_rate"] >= 0.99]
+    assert low and high
+    for u in low:
+        assert u["grade"] == "较差" and u["grade_limits"][0]["rule"] == "群众满意率低于60%"
+        assert u["grade_by_total"] != "较差" or u["total"] < 60
+    assert all(not u["grade_limits"] for u in high)
+    shown = next(u for u in low if u["grade_by_total"] != "较差")
+    reason = shown["grade_note"]
+    assert reason.startswith("群众满意率低于60%（满意率 ") and reason.endswith("，低于 99%），等次不高于“较差”")
+
+    summary = openpyxl.load_workbook(out / "考核结果汇总表.xlsx")["汇总表"]
+    cells = [str(c.value) for row in summary.iter_rows() for c in row if c.value is not None]
+    note = next(c for c in cells if c.startswith("注：下列单位的等次不只由总分决定"))
+    assert f"{shown['unit']}（按总分为“{shown['grade_by_total']}”；{reason}）" in note
+    card = openpyxl.load_workbook(out / "单位评分卡.xlsx")[shown["unit"]]
+    lines = [str(c.value) for row in card.iter_rows() for c in row if c.value is not None]
+    assert f"等次说明：按总分为“{shown['grade_by_total']}”；{reason}" in lines
+    assert any(line.startswith("评议结果：满意 ") for line in lines)
+    html = (out / "考核情况分析报告.html").read_text(encoding="utf-8")
+    assert f"{shown['unit']}：按总分为“{shown['grade_by_total']}”，评定为“较差”。{reason}。" in html
+    docx = "\n".join(p.text for p in Document(str(out / "考核情况分析报告.docx")).paragraphs)
+    assert f"{shown['unit']}：按总分为“{shown['grade_by_total']}”，评定为“较差”。{reason}。" in docx
