@@ -83,6 +83,8 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("missing-survey-round", ERROR, "缺少单位“{unit}”{round}评议的数据（各轮按权重合计，缺一轮无法计分）"),
         IssueType("missing-round", ERROR, "无法确定评议轮次：表中没有“评议轮次”列，工作表名、标题、文件名和文件夹名中也未写明（{rounds}）；可在方案 [[ingest.files]] 中用 round 指定"),
         IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
+        IssueType("weights-undefined", ERROR, "指标类别“{category}”按{method}由数据计算权重，但本年数据算不出权重：{reason}"),
+        IssueType("impute-no-values", ERROR, "{group}没有任何单位报送该指标的数值，无法按方案{policy}（请补报数据，或改用其他 missing 方式）"),
         IssueType("allowed-gap", INFO, "缺少数据，按方案{policy}（该单位此项得分已标注）"),
         IssueType("missing-target", ERROR, "缺少目标值"),
         IssueType("missing-last-year", ERROR, "缺少上年值（综合指数须有本年值和上年值）"),

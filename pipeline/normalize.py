@@ -17,7 +17,9 @@ from .ingest.layout import suggest
 from .issues import Issue
 from .numbers import NotADate, NotANumber, is_date, normalize_text, parse_date, parse_number, round_half_up
 from .plausibility import check_values
-from .scheme import GAP_POLICY, Scheme
+from .scheme import GAP_POLICY, IMPUTED, Scheme
+from .score.impute import imputed_values
+from .score.weights import WEIGHTING_LABELS, tree_weights
 from .dataset import VALUE_COLUMNS, Dataset, Tally
 from .resubmission import find_pairs, fold_issues, take_newest
 from .completeness import examined, register_issues
@@ -494,5 +496,32 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
             for rnd in scheme.survey.rounds:
                 if rnd not in have[unit]:
                     data.issues.append(Issue("missing-survey-round", unit=unit, params={"unit": unit, "round": rnd}))
+    data.issues.extend(derived_issues(scheme, data, n._source_file))
     data.issues[:] = fold_issues(data.issues, pairs, rows, newest)
     return data
+
+
+def derived_issues(scheme: Scheme, data: Dataset, source_file) -> list[Issue]:
+    """What the scoring rules cannot derive from these data, found before anything is scored: a `weighting` node
+    whose values give no weights, and an imputed gap in a group where no unit reported the indicator."""
+    out = []
+    year = str(scheme.assessment.year)
+    current: dict[str, dict[str, Decimal | None]] = {}
+    for rec in data.values[data.values["period"] == year].itertuples(index=False):
+        current.setdefault(rec.indicator, {})[rec.unit] = rec.value
+    falsified = {(f["unit"], f["indicator"]) for f in data.falsified}
+    _, failed = tree_weights(scheme, current, falsified)
+    nodes = {n.key: n for n in scheme.walk()}
+    for key, reason in failed:
+        out.append(Issue("weights-undefined", params={"category": key, "reason": reason,
+                                                       "method": WEIGHTING_LABELS[nodes[key].weighting]}))
+    group_of = {u.name: u.group for u in scheme.units}
+    for ind in (i for i in scheme.indicators if i.missing in IMPUTED):
+        values = {u: None if (u, ind.id) in falsified else v for u, v in current.get(ind.id, {}).items()
+                  if ind.applies_to(group_of[u])}
+        filled = imputed_values(ind.missing, values, group_of)
+        for group in dict.fromkeys(group_of[u] for u, v in values.items() if v is None and u not in filled):
+            out.append(Issue("impute-no-values", indicator=ind.label, file=source_file(ind.id),
+                             params={"group": f"“{group}”组" if group else "各单位", "policy": GAP_POLICY[ind.missing]}))
+    return out
+

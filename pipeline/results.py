@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .scheme import Adjustment, Assessment, Component, Grade, Veto
+from .scheme import Adjustment, Assessment, Component, Grade, GradeRule, Veto
 
 Score = float | None
 
@@ -147,6 +147,16 @@ class CategoryNode:
     aggregation: str  # sum | mean | geomean
     weight: float
     points: float
+
+
+@dataclass
+class DerivedWeight:
+    """An indicator's weight in a `weighting` category, derived from this year's values (熵权法 / CRITIC)."""
+
+    category: str  # the node's key "a/b"
+    method: str  # "entropy" | "critic"
+    indicator: str
+    weight: float  # 4 dp as published; scoring uses the full-precision weight
 
 
 @dataclass
@@ -300,6 +310,7 @@ class Results:
     indicators: list[IndicatorInfo]
     adjustment_kinds: list[Adjustment]
     grades: list[Grade]  # highest first; may be empty
+    grade_rules: list[GradeRule]  # conditions that cap a grade (方案 [[grade_rules]])
     veto: Veto
     groups: list[str]
     units: list[UnitResult]  # in rank order (rank, then scheme order)
@@ -309,6 +320,7 @@ class Results:
     awards: list[AwardEntry]
     vetoes: list[VetoRecord]
     top_grade_vetoes: list[VetoRecord]  # 一票否优 register entries (veto.top_grade_items): no veto, no top grade
+    derived_weights: list[DerivedWeight]  # weights of `weighting` categories, from the data
     falsified: list[FalsifiedRecord]
     issues: list[IssueRecord]
     run: RunInfo

@@ -32,7 +32,9 @@ class SchemeError(Exception):
     """A problem in config.toml; the message is Chinese and names the key."""
 
 # How a blank value the scheme allows (`missing`) is scored, as said in issues, notes and the summary table.
-GAP_POLICY = {"zero": "记 0 分", "reweight": "不计入，其余指标按比例折算"}
+GAP_POLICY = {"zero": "记 0 分", "reweight": "不计入，其余指标按比例折算",
+              "group_mean": "以同组单位平均值补齐", "group_median": "以同组单位中位数补齐"}
+IMPUTED = ("group_mean", "group_median")  # the policies that score an imputed value (pipeline/score/impute.py)
 
 
 # Limits of the scheme as a whole (the per-value ones are in scheme_base.py).
@@ -180,6 +182,19 @@ class GradeRule(_Model):
         elif isinstance(self.below, str):
             raise ValueError(f"below = \"{self.below[:20]}\" 应为分数；按满分比例比较请写 below_share")
         return self
+
+    def describe(self) -> str:
+        """The condition in one Chinese phrase (方法说明): "满意率低于 60%", "任一一级指标得分率低于 90%"."""
+        line = self.threshold
+        pct = f"{(line * 100).normalize():f}%"
+        what = {"total": "总分", "component": f"“{self.of}”得分", "category": f"“{self.of}”得分",
+                "any_category": "任一一级指标", "satisfaction_rate": f"“{self.of}”满意率" if self.of else "满意率"}
+        if self.measure == "satisfaction_rate":
+            return f"{what[self.measure]}低于 {pct}"
+        if self.below_share is not None:
+            return f"{what[self.measure]}得分率低于 {pct}" if self.measure == "any_category" \
+                else f"{what[self.measure]}低于满分的 {pct}"
+        return f"{what[self.measure]}低于 {line.normalize():f} 分"
 
     @property
     def threshold(self) -> Decimal:
@@ -401,6 +416,9 @@ class Category(_Model):
     aggregation: Literal["sum", "mean", "geomean"] = "sum"
     weight: float = Field(1, gt=0)  # within the parent, for mean/geomean parents
     points: float | None = Field(None, gt=0)  # declared full points (checked against the children's sum)
+    # objective weights for the node's indicators, derived from this year's values (pipeline/score/weights.py):
+    # 熵权法 or CRITIC, instead of the indicators' own `weight`
+    weighting: Literal["entropy", "critic"] | None = None
 
 
 class Unit(_Model):
@@ -526,7 +544,7 @@ class Scheme(_Model):
                 cfg = config.get(path)
                 n = Node(path)
                 if cfg is not None:
-                    n.aggregation, n.weight = cfg.aggregation, Decimal(str(cfg.weight))
+                    n.aggregation, n.weight, n.weighting = cfg.aggregation, Decimal(str(cfg.weight)), cfg.weighting
                     n.declared = Decimal(str(cfg.points)) if cfg.points is not None else None
                 nodes[path] = n
                 (node(path[:-1]).children if len(path) > 1 else top).append(n)
@@ -627,6 +645,7 @@ class Scheme(_Model):
                     problems.append(
                         f"categories[{k + 1}]（{'/'.join(cat.path)}）：下属指标分值之和为 {children}，与 points = {cat.points:g} 不一致")
         problems += self._grade_rule_problems()
+        problems += self._weighting_problems(walked)
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True):
             problems.append("grades：等次须按分数线从高到低排列")
@@ -648,6 +667,28 @@ class Scheme(_Model):
             raise ValueError("；".join(problems))
         return self
 
+
+    def _weighting_problems(self, walked: dict) -> list[str]:
+        """A node weighted from the data: mean/geomean over at least two indicators of equal points, assessed for
+        every unit, with no hand-set weights (the data set them)."""
+        out = []
+        for k, cat in enumerate(self.categories):
+            if cat.weighting is None or tuple(cat.path) not in walked:
+                continue
+            where = f"categories[{k + 1}]（{'/'.join(cat.path)}）.weighting"
+            node = walked[tuple(cat.path)]
+            leaves = [c for c in node.children if not isinstance(c, Node)]
+            if cat.aggregation == "sum":
+                out.append(f"{where}：客观赋权只用于按权重平均的节点（aggregation = \"mean\" 或 \"geomean\"）")
+            elif len(leaves) != len(node.children) or len(leaves) < 2:
+                out.append(f"{where}：客观赋权的节点须直接包含至少 2 个指标（不能再含下级类别）")
+            elif len({i.points for i in leaves}) > 1:
+                out.append(f"{where}：客观赋权的节点下各指标分值须相同（现为 {'、'.join(f'{i.points:g}' for i in leaves)}）")
+            elif any(i.groups for i in leaves):
+                out.append(f"{where}：客观赋权的指标须对所有单位考核（不能写 groups）")
+            elif any("weight" in i.model_fields_set for i in leaves):
+                out.append(f"{where}：权重由数据计算，该节点下的指标不写 weight")
+        return out
 
     def _grade_rule_problems(self) -> list[str]:
         out = []

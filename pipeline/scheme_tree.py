@@ -18,6 +18,7 @@ class Node:
     aggregation: str = "sum"
     weight: Decimal = Decimal(1)
     declared: Decimal | None = None
+    weighting: str | None = None  # "entropy" / "critic": the children's weights come from the data
     children: list = field(default_factory=list)  # list[Node | Indicator]
 
     @property

@@ -113,7 +113,7 @@ def test_every_text_with_a_control_character_or_too_long_is_refused_naming_its_k
         assert top in msg and key in msg, (path, msg)
         assert "\x07" not in msg and "\x1b" not in msg  # the hostile text is shown escaped, never raw
         if key not in ("method", "kind", "sign", "direction", "missing", "compare", "aggregation", "form",
-                       "effect", "rounding", "basis", "resubmission", "target", "required", "optional"):  # choices
+                       "effect", "rounding", "basis", "resubmission", "target", "required", "optional", "measure"):  # choices
             assert expected in msg, (path, msg)
 
 

@@ -82,7 +82,8 @@ class IndicatorBase(_Model):
     aliases: list[str] = []
     note: str = ""  # 指标解释/统计口径, printed on the blank return template
     direction: Literal["higher", "lower"] = "higher"
-    missing: Literal["error", "zero", "reweight"] = "error"
+    # a blank value: an error; 0 points; left out (the parent rescales); or imputed from the unit's group
+    missing: Literal["error", "zero", "reweight", "group_mean", "group_median"] = "error"
     compare: Literal["all", "group"] = "all"  # units compared for cohort methods: all, or each group apart
     groups: list[str] = []  # applies only to units of these groups (others: not assessed, weights rescale)
     range: tuple[float, float] | None = None  # values a return may hold (value and target columns): else an error

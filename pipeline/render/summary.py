@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from .. import labels
 from ..results import Results
+from ..score.weights import WEIGHTING_LABELS
+from ..score.weights import describe as describe_weighting
 from .issues_book import sheet_issues
 from .xlsx_base import (
     Col,
@@ -310,10 +312,32 @@ def _sheet_method(wb, st: Styles, results: Results) -> None:
             for k in results.adjustment_kinds]
     _, r = write_table(sheet, r, columns, rows)
 
+    numbers = iter("五六七八九")
+    if results.derived_weights:
+        r = section(sheet, r + 1, f"{next(numbers)}、客观赋权（按本年各单位数据计算的指标权重）")
+        names = {i.id: i.name for i in results.indicators}
+        columns = [Col("指标类别", cap=24), Col("赋权方法", "center", cap=12), Col("指标编号", "center", cap=8),
+                   Col("指标", cap=30), Col("权重", "q4", cap=10)]
+        rows = [[w.category, WEIGHTING_LABELS[w.method], w.indicator, names[w.indicator], w.weight]
+                for w in results.derived_weights]
+        _, r = write_table(sheet, r, columns, rows)
+        for method in dict.fromkeys(w.method for w in results.derived_weights):
+            merge(sheet, r, 0, len(columns) - 1, describe_weighting(method) + "。表中权重保留4位小数，计分用完整精度。",
+                  st.note)
+            sheet.ws.set_row(r, 30)
+            r += 1
     if results.grades:
-        r = section(sheet, r + 1, "五、等次划分")
+        r = section(sheet, r + 1, f"{next(numbers)}、等次划分")
         rows = [[g.name, g.min] for g in sorted(results.grades, key=lambda g: -g.min)]
-        write_table(sheet, r, [Col("等次", "center", cap=10), Col("总分不低于（分）", "num", cap=18)], rows)
+        _, r = write_table(sheet, r, [Col("等次", "center", cap=10), Col("总分不低于（分）", "num", cap=18)], rows)
+    if results.grade_rules or results.veto.top_grade_items:
+        r = section(sheet, r + 1, f"{next(numbers)}、等次规则（满足条件的单位，等次不高于所列等次）")
+        rows = [[g.name, g.describe(), g.grade] for g in results.grade_rules]
+        if results.veto.top_grade_items and len(results.grades) > 1:
+            rows.append(["一票否优", "登记了一票否优事项：" + "、".join(results.veto.top_grade_items),
+                         results.grades[1].name])
+        write_table(sheet, r, [Col("规则", cap=24), Col("条件", "wrap", cap=50), Col("至多评为", "center", cap=10)],
+                    rows)
     sheet.widths.apply(sheet.ws)
 
 

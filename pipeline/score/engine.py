@@ -12,14 +12,16 @@ from decimal import Decimal, localcontext
 from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
-from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DetailRow, FalsifiedRecord, Gap,
+from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DerivedWeight, DetailRow, FalsifiedRecord, Gap,
                        GradeLimit, IndicatorInfo, IssueRecord, RatingsTrace, RatingUse, Results, RunInfo,
                        SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
                        VetoRecord, in_memory_run)
-from ..scheme import GAP_POLICY, Indicator, Node, Scheme, applies, full_of, weight_of
+from ..scheme import GAP_POLICY, IMPUTED, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
 from .grade_rules import grade_limits, is_top_grade_item
 from .growth import composite_index, growth_scores
+from .impute import imputed_values
+from .weights import WeightsError, tree_weights
 from .survey import score_survey, unit_survey
 
 ZERO = Decimal(0)
@@ -46,6 +48,11 @@ class _Engine:
         self.tree = scheme.tree()
         self.falsified = {(f["unit"], f["indicator"]): f for f in data.falsified}
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
+        self.imputed: dict[tuple[str, str], Decimal] = {}  # (unit, indicator) -> the value imputed for a gap
+        # the weights of `weighting` nodes, from this year's values (normalize has refused data that give none)
+        self.derived, failed = tree_weights(scheme, self.period_values(scheme.assessment.year), set(self.falsified))
+        if failed:
+            raise WeightsError("；".join(f"“{key}”：{why}" for key, why in failed))
 
     def pub(self, x: Decimal | None) -> float | None:
         return publish(x, self.prec)
@@ -85,6 +92,12 @@ class _Engine:
             falsified = {u for u in self.units if (u, ind.id) in self.falsified}
             for u in falsified:  # a falsified value neither scores nor sets the sample's best/worst
                 obs[u] = Observation(None)
+            if ind.missing in IMPUTED:  # a gap takes its group's mean or median, then scores as a value
+                assessed = {u: o.value for u, o in obs.items() if ind.applies_to(self.group_of[u])}
+                for u, v in imputed_values(ind.missing, assessed, self.group_of).items():
+                    if u not in falsified:
+                        obs[u] = Observation(v, obs[u].target)
+                        self.imputed[(u, ind.id)] = v
             scores[ind.id] = {u: None for u in self.units if not ind.applies_to(self.group_of[u])}
             for members in self.compared_sets(ind.compare):
                 members = [u for u in members if ind.applies_to(self.group_of[u])]
@@ -97,14 +110,17 @@ class _Engine:
         out: dict[str, Decimal | None] = {}
         group = self.group_of[unit]
 
-        def parts(children):
-            """(weight, full, score) of the children assessed for this unit's group."""
-            return [(weight_of(c), full_of(c, group), score_of(c)) for c in children if applies(c, group)]
+        def parts(children, derived=None):
+            """(weight, full, score) of the children assessed for this unit's group; `derived`: the node's weights
+            from the data (`weighting`), by indicator id."""
+            return [(derived[c.id] if derived else weight_of(c), full_of(c, group), score_of(c))
+                    for c in children if applies(c, group)]
 
         def score_of(child) -> Decimal | None:
             if not isinstance(child, Node):
                 return scores[child.id].get(unit)
-            value = aggregate(child.aggregation, parts(child.children), full_of(child, group))
+            value = aggregate(child.aggregation, parts(child.children, self.derived.get(child.key)),
+                              full_of(child, group))
             out[child.key] = value
             return value
 
@@ -188,6 +204,7 @@ class _Engine:
                                       rule=describe_rule(i), groups=i.groups) for i in s.indicators],
             adjustment_kinds=list(s.adjustments),
             grades=list(s.grades),
+            grade_rules=list(s.grade_rules),
             veto=s.veto,
             groups=s.groups,
             units=[_unit_result(r) for r in rows],
@@ -197,6 +214,9 @@ class _Engine:
             awards=[AwardEntry(**a) for a in awards],
             vetoes=[VetoRecord(**v) for v in vetoed],
             top_grade_vetoes=[VetoRecord(**v) for v in top_grade],
+            derived_weights=[DerivedWeight(category=key, method=self.tree_node(key).weighting, indicator=ind,
+                                           weight=publish(w, 4)) for key, ws in self.derived.items()
+                             for ind, w in ws.items()],
             falsified=[FalsifiedRecord(**f) for f in self.data.falsified],
             issues=[IssueRecord(**i.to_dict()) for i in self.data.issues],
             run=self.run_info,
@@ -410,8 +430,16 @@ class _Engine:
             ind = inds.get(rec.indicator)
             if ind is not None and rec.value is None and ind.missing in GAP_POLICY \
                     and (rec.unit, rec.indicator) not in self.falsified:
-                out.setdefault(rec.unit, []).append({"indicator": ind.id, "policy": GAP_POLICY[ind.missing]})
+                out.setdefault(rec.unit, []).append({"indicator": ind.id, "policy": self.gap_policy(rec.unit, ind)})
         return out
+
+    def tree_node(self, key: str) -> Node:
+        return next(n for n in self.scheme.walk() if n.key == key)
+
+    def gap_policy(self, unit: str, ind) -> str:
+        """How a blank value was scored, worded: "记 0 分", or "按同组单位平均值补齐（12.5）" with the value used."""
+        value = self.imputed.get((unit, ind.id))
+        return GAP_POLICY[ind.missing] + (f"（{round_half_up(value, 4).normalize():f}）" if value is not None else "")
 
     def detail(self, ind_scores) -> list[DetailRow]:
         inds = {i.id: i for i in self.scheme.indicators}
@@ -428,7 +456,7 @@ class _Engine:
                 score=self.pub(score), method_label=ind.method_label,
                 source=rec.source, target_source=rec.target_source,
                 note=("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
-                      else f"缺数据，按方案{GAP_POLICY[ind.missing]}" if rec.value is None and ind.missing in GAP_POLICY
+                      else f"缺数据，按方案{self.gap_policy(rec.unit, ind)}" if rec.value is None and ind.missing in GAP_POLICY
                       else "" if score is not None else "缺数据，已按方案处理"),
             ))
         return out

@@ -112,3 +112,28 @@ def critic_weights(values: dict[str, dict[str, Decimal | None]], directions: dic
         if total_c <= 0:
             raise WeightsError("各指标标准化后完全相关，无法用 CRITIC 赋权")
         return {ind: cj / total_c for ind, cj in c.items()}
+
+
+WEIGHTING_LABELS = {"entropy": "熵权法", "critic": "CRITIC 法"}
+
+
+def tree_weights(scheme, current: dict[str, dict[str, Decimal | None]],
+                 falsified: set[tuple[str, str]]) -> tuple[dict[str, dict[str, Decimal]], list[tuple[str, str]]]:
+    """The derived weights of every `weighting` node of the scheme's tree: (node key -> indicator id -> weight,
+    [(node key, why no weights could be derived)]). `current`: this year's values, indicator id -> unit -> value;
+    a value the falsified register names is no data. Normalize reports the failures as data issues (so a run
+    never scores on them); the engine then derives the same weights from the same values."""
+    out: dict[str, dict[str, Decimal]] = {}
+    failed: list[tuple[str, str]] = []
+    for node in scheme.walk():
+        if node.weighting is None:
+            continue
+        children = node.children  # leaf indicators only (the scheme checks it)
+        values = {c.id: {u: None if (u, c.id) in falsified else current.get(c.id, {}).get(u)
+                         for u in scheme.unit_names} for c in children}
+        derive = entropy_weights if node.weighting == "entropy" else critic_weights
+        try:
+            out[node.key] = derive(values, {c.id: c.direction for c in children})
+        except WeightsError as exc:
+            failed.append((node.key, str(exc)))
+    return out, failed
