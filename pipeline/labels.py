@@ -85,3 +85,14 @@ def grade_colours(order: list[str]) -> dict[str, str]:
         last = i == len(order) - 1 and len(order) > 1
         colours[name] = LAST_GRADE_COLOUR if last else GRADE_PALETTE[i % len(GRADE_PALETTE)]
     return colours
+
+
+def target_verdict(met: bool | None) -> str:
+    """A declared target's verdict as every output words it."""
+    return "无法判断" if met is None else "完成" if met else "未完成"
+
+
+def target_text(t) -> str:
+    """One target in a sentence: 进入前3名（第3名，完成，正好达到）."""
+    margin = f"，{t.margin_text}" if t.margin_text else ""
+    return f"{t.name}（{t.achieved}，{target_verdict(t.met)}{margin}）"

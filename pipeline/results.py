@@ -88,6 +88,19 @@ class GradeLimit:
 
 
 @dataclass
+class TargetResult:
+    """One target a unit declared (追赶超越目标) and whether it was met, by how much (positive = ahead)."""
+
+    name: str  # as declared, or worded from the scheme's keys: "进入前5名"
+    kind: str  # grade | rank | rank_change | score | indicator | growth
+    declared: str  # "优秀" / "前5名" / "进位2位" / "90分" / "增长12%"
+    achieved: str  # "良好" / "第7名" / "上升3位" / "88.50分" / "增长9.5%"; "无上年名次" / "无数据"
+    met: bool | None  # None when it cannot be judged (no last year's rank, no value)
+    margin: float | None  # in the target's own terms: grades, places, points, the indicator's unit, percentage points
+    margin_text: str  # "差2位" / "超出1.50分" / "正好达到" / ""
+
+
+@dataclass
 class SurveySummary:
     """A unit's public evaluation (公众评议 / 民主测评) at a glance: answers per choice over every round, category
     and question; the rate of the satisfied choices (满意+基本满意, 好+较好); the public score."""
@@ -126,6 +139,7 @@ class UnitResult:
     grade_limits: list[GradeLimit]  # rules and 一票否优 entries that graded the unit lower than that
     grade_note: str | None  # why the grade is not grade_by_total: rules, veto, quota (omitted when None)
     benchmark: Benchmark | None  # only for a unit that names one (omitted when None)
+    targets: list[TargetResult]  # the targets it declared, with their attainment
     awards: list[str]
     total: float
 

@@ -421,11 +421,73 @@ class Category(_Model):
     weighting: Literal["entropy", "critic"] | None = None
 
 
+def parse_growth(value, key: str) -> Decimal:
+    """A growth rate as a scheme writes it: a fraction (0.12) or a percent text ("12%", "150%", "-5%").
+    A number above 1 is refused: 12 for 12% would otherwise be read as 1200%."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*", value)
+        if not m:
+            raise ValueError(f"{key} = \"{value[:20]}\" 应为增长率，如 0.12 或 \"12%\"")
+        return Decimal(m[1]) / 100
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value > 1:
+            raise ValueError(f"{key} = {value} 大于 1：增长率请写作 0.12 或 \"12%\"（超过 100% 的写作 \"150%\"）")
+        return Decimal(str(value))
+    raise ValueError(f"{key} 应为增长率，如 0.12 或 \"12%\"")
+
+
+# What a declared target is about, in Chinese (results, workbook, report).
+TARGET_KINDS = {"grade": "等次", "rank": "名次", "rank_change": "名次进位", "score": "得分",
+                "indicator": "指标值", "growth": "增长"}
+
+
+class Target(_Model):
+    """`[[units.targets]]`: one target a unit declared (追赶超越目标): a grade, a rank, places gained on last year,
+    a score, an indicator's value, or the growth of a composite-index item on last year. Reported, never scored."""
+
+    kind: Literal["grade", "rank", "rank_change", "score", "indicator", "growth"]
+    name: str = ""  # how the target was declared ("跻身“优秀”等次"); default: worded from the keys
+    grade: str | None = None  # grade: at least this grade
+    rank: int | None = Field(None, ge=1)  # rank: this place or better
+    within: Literal["all", "group"] = "all"  # rank: among all units, or within the unit's group
+    places: int | None = Field(None, ge=1)  # rank_change: at least this many places up on last year
+    score: float | None = None  # score: at least this total (or the score of `of`)
+    of: str | None = None  # score: a component or a top-level category; indicator / growth: an indicator id
+    value: float | None = None  # indicator: this value or better (by the indicator's direction)
+    rate: float | str | None = None  # growth: this growth or more (0.12 or "12%")
+
+    NEEDS: ClassVar[dict[str, str]] = {"grade": "grade", "rank": "rank", "rank_change": "places", "score": "score",
+                                       "indicator": "value", "growth": "rate"}
+
+    @model_validator(mode="after")
+    def _shape(self):
+        need = self.NEEDS[self.kind]
+        if getattr(self, need) is None:
+            raise ValueError(f"kind = \"{self.kind}\" 的目标须写 {need}")
+        extra = [k for k in self.NEEDS.values() if k != need and getattr(self, k) is not None]
+        if extra:
+            raise ValueError(f"kind = \"{self.kind}\" 的目标不用写 {'、'.join(extra)}")
+        if self.kind in ("indicator", "growth") and not self.of:
+            raise ValueError(f"kind = \"{self.kind}\" 的目标须用 of 写明指标编号")
+        if self.kind in ("grade", "rank", "rank_change") and self.of:
+            raise ValueError(f"kind = \"{self.kind}\" 的目标不用写 of")
+        if self.within != "all" and self.kind != "rank":
+            raise ValueError("within 只用于 kind = \"rank\" 的目标")
+        if self.rate is not None:
+            parse_growth(self.rate, "rate")
+        return self
+
+    @property
+    def growth(self) -> Decimal:
+        return parse_growth(self.rate, "rate")
+
+
 class Unit(_Model):
     name: str
     group: str = ""
     aliases: list[str] = []
     benchmark: str | None = None  # 追赶超越：the unit it measures itself against
+    targets: list[Target] = []  # 追赶超越：the targets it declared (reported with their attainment)
 
 
 # An `[[indicators]]` entry: the discriminated union (on `method`) of the registered methods' models
@@ -645,6 +707,7 @@ class Scheme(_Model):
                     problems.append(
                         f"categories[{k + 1}]（{'/'.join(cat.path)}）：下属指标分值之和为 {children}，与 points = {cat.points:g} 不一致")
         problems += self._grade_rule_problems()
+        problems += self._target_problems()
         problems += self._weighting_problems(walked)
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True):
@@ -667,6 +730,29 @@ class Scheme(_Model):
             raise ValueError("；".join(problems))
         return self
 
+
+    def _target_problems(self) -> list[str]:
+        out = []
+        grades = [g.name for g in self.grades]
+        comps = {c.name for c in self.components}
+        tops = {p[0] for p, _ in self.top_categories()}
+        indicators = {i.id for i in self.indicators}
+        items = {it.id for c in self.components for it in c.items}
+        for u in self.units:
+            for k, t in enumerate(u.targets):
+                where = f"units（{u.name}）.targets[{k + 1}]"
+                if t.kind == "grade" and t.grade not in grades:
+                    out.append(f"{where}.grade：“{t.grade}”不是等次名称（可选：{'、'.join(grades) or '方案未设等次'}）")
+                if t.kind == "rank" and t.within == "group" and not u.group:
+                    out.append(f"{where}.within：单位“{u.name}”没有分组（group），不能比组内名次")
+                if t.kind == "score" and t.of is not None and t.of not in comps | tops:
+                    out.append(f"{where}.of：“{t.of}”不是组成部分或一级指标")
+                if t.kind == "indicator" and t.of not in indicators | items:
+                    out.append(f"{where}.of：“{t.of}”不是指标编号")
+                if t.kind == "growth" and t.of not in items:
+                    out.append(f"{where}.of：增长目标须是综合指数的指标（报表有本年值和上年值），“{t.of}”不是；"
+                               "指标本身就是增长率的，写 kind = \"indicator\" 和 value")
+        return out
 
     def _weighting_problems(self, walked: dict) -> list[str]:
         """A node weighted from the data: mean/geomean over at least two indicators of equal points, assessed for

@@ -247,6 +247,37 @@ def test_target_ranks_groups_veto_and_awards(results):
         ("平安建设工作先进单位", "财政所", 5000.0)])
 
 
+def test_target_declared_targets_are_judged_and_shown(target, results):
+    """柳树村 and 北坡村 declared targets (config.toml [[units.targets]]): each judged by hand from the raw returns."""
+    units = {u["unit"]: u for u in results["units"]}
+    totals = {n: half_up(hand(n)["total"]) for n in RAW}
+    grade = "优秀" if totals["柳树村"] >= 90 else "良好" if totals["柳树村"] >= 80 else "合格"
+    group_rank = 1 + sum(1 for m in VILLAGES if totals[m] > totals["柳树村"])
+    trained = RAW["柳树村"]["J2"]
+    got = [(t["name"], t["achieved"], t["met"], t["margin_text"]) for t in units["柳树村"]["targets"]]
+    assert got == [("保持“良好”等次", grade, grade in ("优秀", "良好"), "正好达到"),
+                   ("行政村中进入前4名", f"组内第{group_rank}名", group_rank <= 4, f"差{group_rank - 4}位"),
+                   ("劳动力培训完成200人次", f"{trained}人次", trained >= 200, f"差{200 - trained}人次")]
+    beipo = units["北坡村"]["targets"][0]
+    assert (beipo["achieved"], beipo["met"]) == (f"{totals['北坡村']:.2f}分", totals["北坡村"] >= 80)
+    assert beipo["margin"] == round(totals["北坡村"] - 80, 2)
+    assert all(not u["targets"] for n, u in units.items() if n not in ("柳树村", "北坡村"))
+
+    wb = openpyxl.load_workbook(target / "output" / "考核结果汇总表.xlsx")
+    rows = list(wb["目标完成"].iter_rows(values_only=True))
+    assert rows[0] == ("单位", "目标", "申报", "实际", "是否完成", "差距")
+    assert rows[1:] == [("柳树村", "保持“良好”等次", "良好", grade, "完成", "正好达到"),
+                        ("柳树村", "行政村中进入前4名", "组内前4名", f"组内第{group_rank}名", "未完成", f"差{group_rank - 4}位"),
+                        ("柳树村", "劳动力培训完成200人次", "200人次", f"{trained}人次", "未完成", f"差{200 - trained}人次"),
+                        ("北坡村", "总分达到80分", "80分", f"{totals['北坡村']:.2f}分", "未完成",
+                         f"差{80 - totals['北坡村']:.2f}分")]
+    card = [str(c.value) for row in openpyxl.load_workbook(target / "output" / "单位评分卡.xlsx")["柳树村"].iter_rows()
+            for c in row if c.value]
+    assert any(line.startswith("目标完成：保持“良好”等次（良好，完成，正好达到）；") for line in card)
+    html = (target / "output" / "考核情况分析报告.html").read_text(encoding="utf-8")
+    assert "柳树村申报目标3项，完成1项：" in html
+
+
 def test_target_messy_cells_are_read_right_and_traced(target):
     """Aliases, a stray space, "12.35‰", "59.0%", "1,286", "236人次", "2起", "９６．５", "14.2分", percentage cells,
     merged group heading rows, a 合计 row of formulas, organ units listed first, and an Office lock file."""

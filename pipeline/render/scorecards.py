@@ -31,6 +31,7 @@ from typing import Any
 
 import xlsxwriter
 
+from .. import labels
 from ..analysis import percent_text, score_text
 from ..results import CategoryNode, DetailRow, IndicatorInfo, RatingsTrace, Results, SurveySummary, UnitResult
 from .xlsx_base import (
@@ -380,6 +381,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         r += 1
     if u.grade_note:
         line(r, _grade_line(u), st.note_line)
+        r += 1
+    if u.targets:
+        line(r, "目标完成：" + "；".join(labels.target_text(t) for t in u.targets), st.note_line)
         r += 1
     if u.awards:
         line(r, "获奖情况：" + "、".join(u.awards), st.note_line)

@@ -215,6 +215,20 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
     sheet.widths.apply(sheet.ws)
 
 
+# --------------------------------------------------------------------------------------------- 目标完成
+def _sheet_targets(wb, st: Styles, results: Results) -> None:
+    """追赶超越: every declared target, what was achieved, whether it was met and by how much."""
+    if not any(u.targets for u in results.units):
+        return
+    sheet = new_sheet(wb, st, "目标完成")
+    columns = [Col("单位", cap=20), Col("目标", "wrap", cap=30), Col("申报", "center", cap=14),
+               Col("实际", "center", cap=14), Col("是否完成", "center", cap=10), Col("差距", "center", cap=16)]
+    rows = [[u.unit, t.name, t.declared, t.achieved, labels.target_verdict(t.met), t.margin_text or None]
+            for u in results.units for t in u.targets]
+    write_table(sheet, 0, columns, rows, red=[t.met is False for u in results.units for t in u.targets])
+    sheet.widths.apply(sheet.ws)
+
+
 # --------------------------------------------------------------------------------------------- 评分
 def _sheet_ratings(wb, st: Styles, results: Results) -> None:
     """Every rating of every ratings component (班子成员, 季度, 交叉考核), whether it counted, and where it came from."""
@@ -427,6 +441,7 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_detail(wb, st, results)
     _sheet_survey(wb, st, results)
     _sheet_ratings(wb, st, results)
+    _sheet_targets(wb, st, results)
     _sheet_adjustments(wb, st, results)
     _sheet_awards(wb, st, results)
     sheet_issues(wb, st, results.issues)

@@ -21,6 +21,7 @@ from .aggregate import aggregate
 from .grade_rules import grade_limits, is_top_grade_item
 from .growth import composite_index, growth_scores
 from .impute import imputed_values
+from .targets import Attainment
 from .weights import WeightsError, tree_weights
 from .survey import score_survey, unit_survey
 
@@ -191,6 +192,10 @@ class _Engine:
         self.grade(rows, top_grade)
         self.benchmark(rows)
         awards = self.award(rows)
+        judge = Attainment(s, self.period_values(s.assessment.year), self.period_values(s.assessment.year - 1))
+        targets = {u.name: u.targets for u in s.units}
+        for r in rows:
+            r["targets"] = judge.of_unit(targets[r["unit"]], r)
         rows.sort(key=lambda r: (r["rank"], self.units.index(r["unit"])))
         return Results(
             assessment=s.assessment,

@@ -290,6 +290,13 @@ def build(path: Path) -> None:
          "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
     tag("{%p endif %}")
 
+    tag("{%p if targets %}")
+    para("追赶超越目标完成情况：")
+    tag("{%p for t in targets %}")
+    para("{{ t.unit }}申报目标{{ t.n }}项，完成{{ t.n_met }}项：{{ t.items_text }}。")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
+
     # 五
     h1("五、薄弱指标与一票否决")
     h2("（一）薄弱指标")

@@ -65,6 +65,9 @@ def report_context(results: Results) -> dict:
         "grade_changes": [{"unit": u.unit, "grade": u.grade, "grade_by_total": u.grade_by_total, "note": u.grade_note}
                           for u in results.units if u.grade_note],
         "survey_units": _survey_units(results, f),
+        "targets": [{"unit": u.unit, "n": len(u.targets), "n_met": sum(1 for t in u.targets if t.met),
+                     "items_text": join([labels.target_text(t) for t in u.targets], "；")}
+                    for u in results.units if u.targets],
         "benchmarks": [_benchmark(row_of[u.unit], u, f) for u in results.units if u.benchmark is not None],
         "adjustment_entries": _adjustment_entries(results, f),
         "issues": issues,
