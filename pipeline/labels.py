@@ -13,6 +13,7 @@ from collections.abc import Iterable
 # -- components ---------------------------------------------------------------------------------------------------
 KIND_LABELS = {
     "indicators": "按指标计分",
+    "periods": "定期考核（按指标分期计分）",
     "survey": "满意度测评",
     "ratings": "评分",
     "leadership": "评分",

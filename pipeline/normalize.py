@@ -122,9 +122,10 @@ class _Normalizer:
     def indicator_values(self) -> pd.DataFrame:
         found: dict[tuple[str, str, str], tuple[Decimal | None, RawCell]] = {}
         for row, unit in self.rows_of("indicators"):
+            period = row.context.get("period")
             for role, cell in row.fields.items():
                 ind_id, _, part = role.partition(":")
-                part = part or "value"
+                part = (part or "value") + (f"@{period}" if period else "")  # a periodic check's figures apart
                 ind = self.indicators[ind_id]
                 ok, value = self.number(cell, unit, ind.label)
                 key = (unit, ind_id, part)
@@ -144,19 +145,35 @@ class _Normalizer:
                     continue
                 found[key] = (value, cell)
 
+        records = self._records(found, None)
+        for period in self.scheme.period_names:  # 定期考核: each period's returns, checked as the year-end's are
+            records += self._records(found, period)
+        return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+
+    def _records(self, found: dict, period: str | None) -> list[dict]:
+        """The long-table records of the year-end (period None) or of one periodic check: every measure of every
+        source for every unit it applies to, with the issues of what is missing."""
         records = []
-        present_sources = {self.indicators[i].source for (_, i, _) in found}
-        units_in_source = {(self.indicators[i].source, u) for (u, i, _) in found}
-        for source in self.scheme.sources:
-            inds = [i for i in self.scheme.measures if i.source == source]
+        at = f"@{period}" if period else ""
+        mine = [(u, i) for (u, i, part) in found if part.endswith(at) and (period or "@" not in part)]
+        present_sources = {self.indicators[i].source for (_, i) in mine}
+        units_in_source = {(self.indicators[i].source, u) for (u, i) in mine}
+        measures = self.scheme.measures if period is None else self.scheme.indicators  # no composite items per period
+        for source in dict.fromkeys(i.source for i in measures):
+            inds = [i for i in measures if i.source == source]
             if source not in present_sources:
-                self.issues.append(Issue("missing-return", params={
-                    "source": source, "indicators": "、".join(i.label for i in inds),
-                    "examined": examined(self.ingested)}))
+                if period is None:
+                    self.issues.append(Issue("missing-return", params={
+                        "source": source, "indicators": "、".join(i.label for i in inds),
+                        "examined": examined(self.ingested)}))
+                else:
+                    self.issues.append(Issue("missing-period-return", params={
+                        "source": source, "period": period, "indicators": "、".join(i.label for i in inds)}))
                 continue
             for ind in inds:
                 # 连续考核 reads the cumulative columns (累计完成 / 累计目标) instead of this year's
                 vpart, tpart = ("cum", "cum_target") if ind.cumulative else ("value", "target")
+                vpart, tpart = vpart + at, tpart + at
                 for unit in self.scheme.unit_names:
                     if not ind.applies_to(self.group_of[unit]):
                         continue  # the indicator is not assessed for this unit's group
@@ -164,13 +181,13 @@ class _Normalizer:
                     target, tcell = found.get((unit, ind.id, tpart), (None, None))
                     if cell is None:
                         if (source, unit) not in units_in_source:  # the unit is absent from all of the source's returns
-                            self.report_absent_unit(source, unit)
+                            self.report_absent_unit(source, unit, period)
                         elif ind.missing == "error":
                             self.issues.append(Issue("missing-unit", unit=unit, indicator=ind.label,
-                                                     file=self._source_file(ind.id), params={"unit": unit}))
+                                                     file=self._source_file(ind.id, period), params={"unit": unit}))
                         else:
                             self.issues.append(Issue("allowed-gap", unit=unit, indicator=ind.label,
-                                                     file=self._source_file(ind.id),
+                                                     file=self._source_file(ind.id, period),
                                                      params={"policy": GAP_POLICY[ind.missing]}))
                     elif value is None and ind.missing == "error" and (unit, ind.id, vpart) not in self.failed:
                         self.issue("missing-value", cell, unit, ind.label)
@@ -181,7 +198,7 @@ class _Normalizer:
                     if ind.target_column and value is not None and target is None:
                         self.issue("missing-target", tcell or cell, unit, ind.label)
                     records.append({
-                        "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year),
+                        "unit": unit, "indicator": ind.id, "period": period or str(self.scheme.assessment.year),
                         "value": value, "target": target,
                         "source": cell.source if cell else "", "target_source": tcell.source if tcell else "",
                     })
@@ -195,19 +212,22 @@ class _Normalizer:
                             "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year - 1),
                             "value": last, "target": None, "source": lcell.source if lcell else "", "target_source": "",
                         })
-        return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+        return records
 
-    def _source_file(self, indicator: str) -> str:
-        """The (first) file whose table carries the indicator: where the missing unit's row belongs."""
+    def _source_file(self, indicator: str, period: str | None = None) -> str:
+        """The (first) file whose table carries the indicator (for the year-end, or one periodic check): where the
+        missing unit's row belongs."""
         return next((row.unit.file for row in self.ingested.rows if row.kind == "indicators"
+                     and row.context.get("period") == period
                      and any(r.partition(":")[0] == indicator for r in row.fields)), "")
 
-    def report_absent_unit(self, source: str, unit: str) -> None:
+    def report_absent_unit(self, source: str, unit: str, period: str | None = None) -> None:
         """One issue for a unit missing from every return of a source (not one per indicator)."""
-        key = (source, unit)
+        key = (source, unit, period)
         if key not in self.absent_reported:
             self.absent_reported.add(key)
-            self.issues.append(Issue("absent-unit", unit=unit, params={"unit": unit, "source": source}))
+            what = f"{source}（{period}）" if period else source
+            self.issues.append(Issue("absent-unit", unit=unit, params={"unit": unit, "source": what}))
 
     def check_range(self, ind, value: Decimal, cell: RawCell, unit: str, column: str = "value"):
         """The bounds the indicator's method sets on a figure it reads (pipeline/methods/), as the cell is read."""
@@ -395,7 +415,9 @@ class _Normalizer:
                     self.check_rating_total(row, unit, score, bool(comp.item_points))
                     items_read.setdefault(comp.name, []).append(
                         (row, {r.removeprefix("item:"): v for (r, _, _), (_, v) in zip(parts, scores)}))
-                out.append({"component": comp.name, "unit": unit, "rater": rater, "rater_unit": rater_unit,
+                # a peer is shown by its own name (县卫健委), whatever the register wrote (县卫生健康委员会)
+                shown = rater_unit if comp.rated_by == "peers" and rater_unit else rater
+                out.append({"component": comp.name, "unit": unit, "rater": shown, "rater_unit": rater_unit,
                             "score": score, "source": row.unit.source})
         for comp in comps.values():
             self.check_points_as_weights(comp, items_read.get(comp.name, []))

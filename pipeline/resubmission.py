@@ -61,6 +61,8 @@ def _row_key(row: Row, unit: str) -> tuple | None:
         return unit, rnd, text["category"] or normalize_text(row.context.get("category", "")), text["question"]
     if row.kind == "ratings":  # a sheet per member names the member
         return row.component, unit, text["member"] or row.unit.sheet
+    if row.context.get("period"):  # a periodic check's return (第一季度…) is no copy of another period's
+        return unit, row.context["period"]
     return (unit,)
 
 

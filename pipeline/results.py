@@ -114,6 +114,18 @@ class SurveySummary:
 
 
 @dataclass
+class PeriodResult:
+    """One periodic check (定期考核: 第一季度…) of a `periods` component for one unit: the indicator tree scored on
+    that period's returns by the indicators' own methods (the 动态考核档案 the office keeps)."""
+
+    period: str
+    weight: float  # its weight in the component (4 dp)
+    score: Score  # on the component's own scale
+    categories: dict[str, Score]  # top-level category -> points
+    indicators: dict[str, Score]  # indicator id -> points
+
+
+@dataclass
 class UnitResult:
     """One assessed unit. Field order is results.json's key order."""
 
@@ -128,6 +140,7 @@ class UnitResult:
     adjustments: dict[str, Score]  # kind -> capped size; its effect on the total: AdjustmentKind.effect / labels
     indices: dict[str, Score]  # composite index (4 dp) per growth_index component
     ratings: dict[str, RatingsTrace]  # per ratings component: every rating, counted or not, and the mean
+    periods: dict[str, list[PeriodResult]]  # per periods component: each period's scores
     gaps: list[Gap]
     rank: int
     group_rank: int | None
@@ -195,6 +208,7 @@ class DetailRow:
     unit: str
     indicator: str
     indicator_name: str
+    period: str  # the periodic check (定期考核) the value is for; "" for the year-end
     value: float | None
     target: float | None
     score: Score

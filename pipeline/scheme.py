@@ -291,7 +291,8 @@ class GrowthItem(_Model):
 class Component(_Model):
     name: str
     # ratings: the mean of 100-point ratings from a register (班子成员评分, 季度考核…); "leadership" is a synonym
-    kind: Literal["indicators", "survey", "ratings", "leadership", "growth_index"]
+    # periods: the indicator tree scored on each periodic check's returns (定期考核: 季度, 半年, 月), then combined
+    kind: Literal["indicators", "periods", "survey", "ratings", "leadership", "growth_index"]
     weight: float = Field(gt=0, le=1)
     full: float = Field(100, gt=0)
     raw_full: float | None = None  # e.g. 1500 raw points shown on a 千分制 scale (full = 1000)
@@ -304,6 +305,44 @@ class Component(_Model):
     rated_by: Literal["members", "peers"] = "members"
     # ratings: a rating whose rater is the rated unit itself -- left out (shown as such), or counted
     self_rating: Literal["exclude", "count"] = "exclude"
+
+    # periods: the periodic checks, in order (第一季度…); each is read from its own returns and scored by the
+    # indicators' own methods; combined by period_weights (default: the mean)
+    periods: list[str] = []
+    period_weights: dict[str, float] = {}
+
+    @property
+    def scores_tree(self) -> bool:
+        """Whether the component is the indicator tree's score (year-end, or per period)."""
+        return self.kind in ("indicators", "periods")
+
+    @property
+    def weights_of_periods(self) -> dict[str, Decimal]:
+        """Each period's weight in the component: the declared ones, else equal (the mean of the periods)."""
+        if self.period_weights:
+            return {p: Decimal(str(self.period_weights[p])) for p in self.periods}
+        return {p: Decimal(1) / len(self.periods) for p in self.periods}
+
+    @model_validator(mode="after")
+    def _periods(self):
+        if self.kind != "periods":
+            if self.periods or self.period_weights:
+                raise ValueError("periods、period_weights 只用于定期考核组成部分（kind = \"periods\"）")
+            return self
+        if not self.periods:
+            raise ValueError("定期考核组成部分（kind = \"periods\"）须用 periods 列出各期，如 [\"第一季度\", \"第二季度\"]")
+        if len(set(self.periods)) != len(self.periods) or any(not p.strip() for p in self.periods):
+            raise ValueError("periods：各期名称须不同且不为空")
+        if any(re.fullmatch(r"\s*\d+\s*", p) for p in self.periods):
+            raise ValueError("periods：期的名称不能只是数字（会与年度混淆），请写作“第一季度”“上半年”“1月”等")
+        if self.period_weights:
+            if set(self.period_weights) != set(self.periods):
+                raise ValueError(f"period_weights 须为每一期（{'、'.join(self.periods)}）给出权重")
+            if sum(Decimal(str(w)) for w in self.period_weights.values()) != 1:
+                raise ValueError("period_weights：各期权重之和应为 1")
+            if any(w <= 0 for w in self.period_weights.values()):
+                raise ValueError("period_weights：各期权重须大于 0")
+        return self
 
     @property
     def is_ratings(self) -> bool:
@@ -338,7 +377,7 @@ class Component(_Model):
     self_weight: float = Field(0.6, ge=0, le=1)
     base: float = Field(0.6, ge=0, le=1)
     compare: Literal["all", "group"] = "all"
-    aggregation: Literal["sum", "mean", "geomean"] = "sum"  # indicators: how top-level categories combine
+    aggregation: Literal["sum", "mean", "geomean"] = "sum"  # indicators / periods: how top-level categories combine
 
 
 class RankRule(_Model):
@@ -537,6 +576,7 @@ class FileRule(_Model):
     category: str | None = None  # survey: the respondent category, likewise
     adjustment: str | None = None  # adjustments register: the kind of every entry on these sheets
     year: int | None = None  # the year these sheets hold (last year's values feed composite indices)
+    period: str | None = None  # the periodic check these sheets hold (定期考核, a `periods` component's period)
 
 
 class IngestSettings(_Model):
@@ -580,6 +620,11 @@ class Scheme(_Model):
     def measures(self) -> list["Indicator | GrowthItem"]:
         """Everything read from departmental returns: leaf indicators and composite-index items."""
         return [*self.indicators, *(it for c in self.components for it in c.items)]
+
+    @property
+    def period_names(self) -> list[str]:
+        """Every periodic check of the scheme's `periods` components, in order."""
+        return [p for c in self.components for p in c.periods]
 
     @property
     def sources(self) -> list[str]:
@@ -655,8 +700,11 @@ class Scheme(_Model):
             dup = sorted(n for n, k in Counter(ids).items() if k > 1)
             problems.append(f"indicators：指标编号重复：{'、'.join(dup)}")
         kinds = [c.kind for c in self.components]
-        if "indicators" in kinds and not self.indicators:
-            problems.append("indicators：方案含“指标考核”组成部分，但没有定义任何指标")
+        if ("indicators" in kinds or "periods" in kinds) and not self.indicators:
+            problems.append("indicators：方案含“指标考核”或“定期考核”组成部分，但没有定义任何指标")
+        periods = [p for c in self.components for p in c.periods]
+        if len(set(periods)) != len(periods):
+            problems.append("components：不同的定期考核组成部分不能有同名的期")
         if "survey" in kinds and self.survey is None:
             problems.append("survey：方案含“公众评议”组成部分，但缺少 [survey] 设置")
         for c in self.components:
@@ -667,7 +715,7 @@ class Scheme(_Model):
                     problems.append(f"components（{c.name}）.items：各项权重之和应为 1")
             elif c.items:
                 problems.append(f"components（{c.name}）：只有 kind = \"growth_index\" 的组成部分可以列出 items")
-            if c.kind == "indicators" and self.indicators:
+            if c.scores_tree and self.indicators:
                 top = Node(("",), c.aggregation, children=self.tree())
                 expected = Decimal(str(c.raw_full if c.raw_full is not None else c.full))
                 limited = any(i.groups for i in self.indicators)

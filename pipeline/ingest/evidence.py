@@ -103,6 +103,38 @@ def sheet_year(where: Places, year: int) -> tuple[int, str] | None:
     return None
 
 
+_QUARTER = re.compile(r"第?([一二三四1-4])季度?")
+_QUARTER_NAMES = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def period_spellings(name: str) -> list[str]:
+    """The ways a clerk writes a period: 第一季度 is also 一季度, 第1季度, 1季度, 一季, 第一季; other names as declared."""
+    m = _QUARTER.fullmatch(normalize_text(name))
+    if not m:
+        return [name]
+    q = _QUARTER_NAMES[m[1]]
+    cn = "一二三四"[q - 1]
+    return list(dict.fromkeys([name, f"第{cn}季度", f"{cn}季度", f"第{q}季度", f"{q}季度", f"第{cn}季", f"{cn}季"]))
+
+
+def sheet_period(where: Places, periods: list[str]) -> tuple[str, str] | list[str] | None:
+    """(the periodic check a sheet holds, the place that says so); None when no place names one; the periods named
+    when the most specific place naming any names several (the sheet cannot be placed: never guessed)."""
+    spelled = sorted(((normalize_text(w), p) for p in periods for w in period_spellings(p)), key=lambda x: -len(x[0]))
+    for place, text in where.ordered():
+        hits, rest = [], text
+        for word, period in spelled:  # longest first: 第一季度 before its part 一季度
+            if word and word in rest:
+                hits.append(period)
+                rest = rest.replace(word, "\0")
+        hits = list(dict.fromkeys(hits))
+        if len(hits) == 1:
+            return hits[0], place
+        if hits:
+            return hits
+    return None
+
+
 @dataclass
 class Teaching:
     """What the scheme's `[ingest]` rules say about one sheet."""
@@ -111,6 +143,7 @@ class Teaching:
     headers: dict[str, list[str]] = field(default_factory=dict)
     context: dict[str, str] = field(default_factory=dict)  # round / category / adjustment
     year: int | None = None
+    period: str | None = None
     rules: list[int] = field(default_factory=list)  # which [[ingest.files]] matched (1-based), for the map
 
 
@@ -128,6 +161,7 @@ def teaching(scheme: Scheme, rel: str, sheet_name: str) -> Teaching:
         out.rules.append(k)
         out.kind = out.kind or rule.kind
         out.year = out.year or rule.year
+        out.period = out.period or rule.period
         for role, words in rule.headers.items():
             out.headers.setdefault(role, []).extend(words)
         for key in ("round", "category", "adjustment"):

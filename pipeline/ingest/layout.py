@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 from ..scheme import Scheme
 from ..units import UnitResolver
 from .axis import SECTION, Axis, find_axis, header_block
-from .evidence import first_named, kind_by_name, places, sheet_year, teaching
+from .evidence import first_named, kind_by_name, places, sheet_period, sheet_year, teaching
 from .reader import Sheet, cell_name
 
 UNIT_HEADER = re.compile(r"^(被考核|参评|考核)?(乡镇|乡镇街道|乡镇\(街道\)|单位|村|村居|村\(社区\)|部门|街道|乡镇名称|单位名称|村名)(名称)?$")
@@ -423,6 +423,14 @@ def _classify(view: Sheet, sheet_name: str, rel: str, scheme: Scheme, teach, hea
             evidence = f"{said[1]}：{said[0]} 年（上年）数据"
         elif said and said[0] != scheme.assessment.year:
             return said[0]
+        if scheme.period_names:  # 定期考核: a periodic check's return (第一季度…), else the year-end's
+            period = (teach.period, "方案 [ingest] 规则") if teach.period else sheet_period(where, scheme.period_names)
+            if isinstance(period, list):
+                return (f"工作表名、标题或文件名同时写了几个考核期（{'、'.join(period)}），无法确定这张表是哪一期的数据；"
+                        "请每期分开报送，或在方案 [[ingest.files]] 中用 period 指定")
+            if period:
+                context["period"] = period[0]
+                evidence = "；".join(x for x in (evidence, f"{period[1]}：{period[0]}") if x)
     _content_roles(kind, view, last, unit_col, labels, columns, unknown, confidence, scheme)
     if kind == "adjustments" and "kind" not in columns.values():
         named = teach.context.get("adjustment") or (first_named(where, [a.name for a in scheme.adjustments]) or [None])[0]

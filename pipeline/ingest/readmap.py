@@ -23,7 +23,7 @@ KIND_LABELS = {
 ROLE_LABELS = {
     "round": "评议轮次", "category": "评议群体", "question": "评议题目", "kind": "加减分类别", "value": "分值",
     "reason": "事由", "department": "认定部门", "item": "事项", "rank": "名次", "indicator": "涉及指标",
-    "member": "评分人", "total": "总分", "grade": "等次", "date": "日期", "sum": "合计（仅核对）",
+    "member": "评分人", "total": "总分", "grade": "等次", "date": "日期", "sum": "合计（仅核对）", "period": "考核期",
 }
 PART_LABELS = {"value": "完成值", "target": "目标值", "last": "上年值", "cum": "累计完成", "cum_target": "累计目标"}
 

@@ -185,7 +185,8 @@ def _category_blocks(results: Results) -> list[_Block]:
 class _Layout:
     """Column positions of the card table."""
 
-    def __init__(self, with_target: bool):
+    def __init__(self, with_target: bool, periods: list[tuple[str, str]] = ()):
+        """`periods`: (component, period) of every periodic check (定期考核), a score column each before 得分."""
         cols = [
             ("seq", Col("序号", "int", cap=6)),
             ("item", Col("考核项目", "center", cap=_FIXED_WIDTHS["item"])),
@@ -196,6 +197,7 @@ class _Layout:
         ]
         if with_target:
             cols.append(("target", Col("目标值", "num", cap=12)))
+        cols += [(f"period:{k}", Col(f"{p}得分", "score", cap=10)) for k, (_, p) in enumerate(periods)]
         cols += [
             ("score", Col("得分", "score", cap=10)),
             ("source", Col("数据来源", "wrap", cap=_FIXED_WIDTHS["source"])),
@@ -208,6 +210,7 @@ class _Layout:
         self.method, self.value, self.score = (self.at[k] for k in ("method", "value", "score"))
         self.source, self.note = self.at["source"], self.at["note"]
         self.target = self.at.get("target")
+        self.periods = [(comp, period, self.at[f"period:{k}"]) for k, (comp, period) in enumerate(periods)]
         self.fixed = {self.at[k]: w for k, w in _FIXED_WIDTHS.items()}
         self.total_width = sum(self.fixed.values()) + sum(c.cap for k, c in cols if k not in _FIXED_WIDTHS)
 
@@ -260,6 +263,10 @@ def _grade_line(u: UnitResult) -> str:
     return f"等次说明：按总分为“{u.grade_by_total}”；{u.grade_note}" + (f"（依据：{sources}）" if sources else "")
 
 
+def _period_of(u: UnitResult, component: str, period: str):
+    return next(p for p in u.periods[component] if p.period == period)
+
+
 def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Block], lay: _Layout,
                 details: dict[tuple[str, str], DetailRow]) -> None:
     st: _CardStyles = sheet.st  # type: ignore[assignment]
@@ -293,6 +300,8 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         if lay.target is not None:
             put(sheet, r, lay.target, d.target if d else None, "num")
         not_assessed = _not_assessed(ind, u)
+        for comp, period, col in lay.periods:
+            put(sheet, r, col, None if not_assessed else _period_of(u, comp, period).indicators[ind.id], "score")
         if not_assessed:
             put(sheet, r, lay.score, NOT_ASSESSED, "center")
         else:
@@ -307,12 +316,15 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         wrap(r, lay.note, note)
         r += 1
 
-    def subtotal_row(label: str, points: float, score: float | None, bold: bool) -> None:
+    def subtotal_row(label: str, points: float, score: float | None, bold: bool, category: str | None = None) -> None:
         nonlocal r
         put(sheet, r, lay.content, label, bold_kind("center", bold), cap=lay.fixed[lay.content])
         lines[r] = max(lines.get(r, 1), _line_count(label, lay.fixed[lay.content]))
         put(sheet, r, lay.points, points, bold_kind("num", bold))
         _blank_row(sheet, r, range(lay.points + 1, lay.score))
+        for comp, period, col in lay.periods:  # a top-level category's period subtotal
+            got = _period_of(u, comp, period).categories.get(category) if category else None
+            put(sheet, r, col, got, bold_kind("score", bold))
         if score is None:
             put(sheet, r, lay.score, NOT_ASSESSED, "center")
         else:
@@ -334,7 +346,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         cat = block.node
         first = r
         node_rows(block)
-        subtotal_row("小计", cat.points, u.categories[cat.name], bold=True)
+        subtotal_row("小计", cat.points, u.categories[cat.name], bold=True, category=cat.name)
         last = r - 1
         if last > first:
             ws.merge_range(first, lay.seq, last, lay.seq, "", st.cell("int"))
@@ -409,8 +421,10 @@ def write_scorecards(results: Results, path: pathlib.Path) -> None:
     wb, st = open_workbook(results.assessment, results.run.generated_at, path, "单位评分卡", styles=_CardStyles)
     details: dict[tuple[str, str], DetailRow] = {}
     for d in results.detail:
-        details.setdefault((d.unit, d.indicator), d)
-    lay = _Layout(with_target=any(d.target is not None for d in results.detail))
+        if not d.period:  # the year-end's trace; the periods' scores have their own columns
+            details.setdefault((d.unit, d.indicator), d)
+    lay = _Layout(with_target=any(d.target is not None for d in results.detail),
+                  periods=[(c.name, p) for c in results.components if c.kind == "periods" for p in c.periods])
     blocks = _category_blocks(results)
     names = safe_sheet_names([u.unit for u in results.units])  # units are in rank order
     for u, sheet_name in zip(results.units, names):

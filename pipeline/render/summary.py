@@ -168,12 +168,14 @@ def _sheet_indicator_scores(wb, st: Styles, results: Results) -> None:
 # --------------------------------------------------------------------------------------------- 明细
 def _sheet_detail(wb, st: Styles, results: Results) -> None:
     sheet = new_sheet(wb, st, "明细")
-    columns = [Col("单位", cap=20), Col("指标编号", "center", cap=10), Col("指标名称", cap=30),
+    periods = any(d.period for d in results.detail)  # 定期考核: a column saying which check a row is for
+    columns = [Col("单位", cap=20), *([Col("考核期", "center", cap=10)] if periods else []),
+               Col("指标编号", "center", cap=10), Col("指标名称", cap=30),
                Col("计分方法", "center", cap=14), Col("原始值", "num", cap=16), Col("目标值", "num", cap=16),
                Col("得分", "score", cap=10), Col("数据来源（文件 › 工作表!单元格）", cap=50),
                Col("说明", "wrap", cap=50)]
-    rows = [[d.unit, d.indicator, d.indicator_name, d.method_label, d.value, d.target, d.score, d.source, d.note]
-            for d in results.detail]
+    rows = [[d.unit, *([d.period or "年终"] if periods else []), d.indicator, d.indicator_name, d.method_label,
+             d.value, d.target, d.score, d.source, d.note] for d in results.detail]
     first, end = write_table(sheet, 0, columns, rows)
     sheet.ws.freeze_panes(first, 0)
     sheet.ws.autofilter(0, 0, max(end - 1, first), len(columns) - 1)
@@ -212,6 +214,33 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
     rows = [[unit, *(s.counts[ch] for ch in counted), s.answered, s.satisfaction_rate, s.score]
             for unit, s in summaries]
     write_table(sheet, r, columns, rows)
+    sheet.widths.apply(sheet.ws)
+
+
+# --------------------------------------------------------------------------------------------- 定期考核
+def _sheet_periods(wb, st: Styles, results: Results) -> None:
+    """定期考核: each unit's score in every periodic check and the combined score (the 动态考核档案); the
+    indicator scores of each period are on the 明细 sheet (考核期 column)."""
+    comps = [c for c in results.components if c.kind == "periods"]
+    if not comps:
+        return
+    sheet = new_sheet(wb, st, "定期考核")
+    periods = list(dict.fromkeys(p for c in comps for p in c.periods))
+    columns = ([Col("单位", cap=20), Col("组成部分", "center", cap=16)]
+               + [Col(p, "score", cap=12) for p in periods] + [Col("合计", "score", cap=12)])
+    rows = []
+    for u in results.units:
+        for c in comps:
+            got = {p.period: p.score for p in u.periods[c.name]}
+            rows.append([u.unit, c.name, *(got.get(p) for p in periods), u.components[c.name]])
+    _, r = write_table(sheet, 0, columns, rows)
+    for c in comps:
+        weights = "、".join(f"{p.period} {p.weight:.0%}" if (p.weight * 100).is_integer() else f"{p.period} {p.weight:.2%}"
+                            for p in (results.units[0].periods[c.name] if results.units else []))
+        merge(sheet, r, 0, len(columns) - 1, f"注：{c.name}合计 = 各期得分按权重合计（{weights}）；各期得分按各指标的计分方法"
+              f"以当期数据计算，满分{trim_number(c.full)}分。", st.note)
+        sheet.ws.set_row(r, 30)
+        r += 1
     sheet.widths.apply(sheet.ws)
 
 
@@ -440,6 +469,7 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_indicator_scores(wb, st, results)
     _sheet_detail(wb, st, results)
     _sheet_survey(wb, st, results)
+    _sheet_periods(wb, st, results)
     _sheet_ratings(wb, st, results)
     _sheet_targets(wb, st, results)
     _sheet_adjustments(wb, st, results)

@@ -13,7 +13,7 @@ from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DerivedWeight, DetailRow, FalsifiedRecord, Gap,
-                       GradeLimit, IndicatorInfo, IssueRecord, RatingsTrace, RatingUse, Results, RunInfo,
+                       GradeLimit, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
                        SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
                        VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, IMPUTED, Indicator, Node, Scheme, applies, full_of, weight_of
@@ -49,7 +49,8 @@ class _Engine:
         self.tree = scheme.tree()
         self.falsified = {(f["unit"], f["indicator"]): f for f in data.falsified}
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
-        self.imputed: dict[tuple[str, str], Decimal] = {}  # (unit, indicator) -> the value imputed for a gap
+        # (unit, indicator, period or None for the year-end) -> the value imputed for a gap
+        self.imputed: dict[tuple[str, str, str | None], Decimal] = {}
         # the weights of `weighting` nodes, from this year's values (normalize has refused data that give none)
         self.derived, failed = tree_weights(scheme, self.period_values(scheme.assessment.year), set(self.falsified))
         if failed:
@@ -82,9 +83,10 @@ class _Engine:
             scores.update(growth_scores(comp, idx))
         return index, scores
 
-    def indicator_scores(self) -> dict[str, dict[str, Decimal | None]]:
+    def indicator_scores(self, period: str | None = None) -> dict[str, dict[str, Decimal | None]]:
+        """Every indicator's score per unit, on the year-end's values or on one periodic check's (`period`)."""
         by_ind: dict[str, dict[str, Observation]] = {i.id: {} for i in self.scheme.indicators}
-        for rec in self.current.itertuples(index=False):
+        for rec in self.frame(period).itertuples(index=False):
             if rec.indicator in by_ind:
                 by_ind[rec.indicator][rec.unit] = Observation(rec.value, rec.target)
         scores: dict[str, dict[str, Decimal | None]] = {}
@@ -98,7 +100,7 @@ class _Engine:
                 for u, v in imputed_values(ind.missing, assessed, self.group_of).items():
                     if u not in falsified:
                         obs[u] = Observation(v, obs[u].target)
-                        self.imputed[(u, ind.id)] = v
+                        self.imputed[(u, ind.id, period)] = v
             scores[ind.id] = {u: None for u in self.units if not ind.applies_to(self.group_of[u])}
             for members in self.compared_sets(ind.compare):
                 members = [u for u in members if ind.applies_to(self.group_of[u])]
@@ -106,8 +108,15 @@ class _Engine:
             scores[ind.id].update({u: ZERO for u in falsified})
         return scores
 
-    def tree_scores(self, scores, unit: str) -> tuple[Decimal | None, dict[str, Decimal | None]]:
-        """(the indicators component's raw score, every category node's score keyed by its path "a/b")."""
+    def frame(self, period: str | None):
+        """The long table's records of the year-end (None) or of one periodic check."""
+        if period is None:
+            return self.current
+        return self.values[self.values["period"] == period]
+
+    def tree_scores(self, scores, unit: str, method: str | None = None) -> tuple[Decimal | None, dict[str, Decimal | None]]:
+        """(the indicators component's raw score, every category node's score keyed by its path "a/b"); `method`:
+        how the top-level categories combine (default: the indicators component's aggregation)."""
         out: dict[str, Decimal | None] = {}
         group = self.group_of[unit]
 
@@ -125,7 +134,8 @@ class _Engine:
             out[child.key] = value
             return value
 
-        method = next((c.aggregation for c in self.scheme.components if c.kind == "indicators"), "sum")
+        if method is None:
+            method = next((c.aggregation for c in self.scheme.components if c.kind == "indicators"), "sum")
         raw = aggregate(method, parts(self.tree))
         return raw, out
 
@@ -137,6 +147,7 @@ class _Engine:
     def _run(self) -> Results:
         s = self.scheme
         ind_scores = self.indicator_scores()
+        period_scores = {p: self.indicator_scores(p) for p in s.period_names}
         growth = {c.name: self.growth_component(c) for c in s.components if c.kind == "growth_index"}
         survey = score_survey(s.survey, self.data.tallies, self.units) if s.survey else None
         adj_sum = self.adjustment_sums()
@@ -153,10 +164,13 @@ class _Engine:
             raw, tree = self.tree_scores(ind_scores, unit)
             comps: dict[str, Decimal] = {}
             ratings: dict[str, RatingsTrace] = {}
+            periods: dict[str, list[PeriodResult]] = {}
             for c in s.components:
                 if c.kind == "indicators":
                     raw_full = c.raw_full if c.raw_full is not None else c.full
                     comps[c.name] = (raw or ZERO) * _d(c.full) / _d(raw_full)
+                elif c.kind == "periods":
+                    comps[c.name], periods[c.name] = self.periods_score(c, unit, period_scores)
                 elif c.kind == "growth_index":
                     comps[c.name] = growth[c.name][1][unit]
                 elif c.is_ratings:
@@ -185,6 +199,7 @@ class _Engine:
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
                 "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
                 "ratings": ratings,
+                "periods": periods,
                 "survey": self.survey_summary(survey, unit),
                 "gaps": gaps.get(unit, []),
             })
@@ -213,7 +228,7 @@ class _Engine:
             veto=s.veto,
             groups=s.groups,
             units=[_unit_result(r) for r in rows],
-            detail=self.detail(ind_scores),
+            detail=self.detail(ind_scores, period_scores),
             survey=self.survey_stats(survey),
             adjustments=[AdjustmentEntry(**{**a, "value": float(a["value"])}) for a in self.data.adjustments],
             awards=[AwardEntry(**a) for a in awards],
@@ -246,6 +261,23 @@ class _Engine:
                               or (r.bottom is not None and place > size - r.bottom)), ZERO)
             out[a["unit"]][a["kind"]] = out[a["unit"]].get(a["kind"], ZERO) + value
         return out
+
+    def periods_score(self, comp, unit: str, period_scores) -> tuple[Decimal, list[PeriodResult]]:
+        """定期考核: the indicator tree scored on each period's values (the indicators' own methods, each period's
+        cohort apart), on the component's scale; combined by the period weights (default: the mean)."""
+        raw_full = _d(comp.raw_full if comp.raw_full is not None else comp.full)
+        weights = comp.weights_of_periods
+        total = ZERO
+        out = []
+        for p in comp.periods:
+            raw, tree = self.tree_scores(period_scores[p], unit, comp.aggregation)
+            value = (raw or ZERO) * _d(comp.full) / raw_full
+            total += weights[p] * value
+            out.append(PeriodResult(
+                period=p, weight=publish(weights[p], 4), score=self.pub(value),
+                categories={n.name: self.pub(tree[n.key]) for n in self.tree},
+                indicators={i: self.pub(period_scores[p][i].get(unit)) for i in period_scores[p]}))
+        return total, out
 
     def ratings_of(self) -> dict[tuple[str, str], list[dict]]:
         """(component, unit) -> the ratings read for it, in reading order."""
@@ -441,27 +473,35 @@ class _Engine:
     def tree_node(self, key: str) -> Node:
         return next(n for n in self.scheme.walk() if n.key == key)
 
-    def gap_policy(self, unit: str, ind) -> str:
-        """How a blank value was scored, worded: "记 0 分", or "按同组单位平均值补齐（12.5）" with the value used."""
-        value = self.imputed.get((unit, ind.id))
+    def gap_policy(self, unit: str, ind, period: str | None = None) -> str:
+        """How a blank value was scored, worded: "记 0 分", or "以同组单位平均值补齐（12.5）" with the value used."""
+        value = self.imputed.get((unit, ind.id, period))
         return GAP_POLICY[ind.missing] + (f"（{round_half_up(value, 4).normalize():f}）" if value is not None else "")
 
-    def detail(self, ind_scores) -> list[DetailRow]:
+    def detail(self, ind_scores, period_scores: dict) -> list[DetailRow]:
+        """The trace of every indicator score: the year-end's rows, then each periodic check's."""
+        out = self.detail_rows(ind_scores, None)
+        for period, scores in period_scores.items():
+            out += self.detail_rows(scores, period)
+        return out
+
+    def detail_rows(self, ind_scores, period: str | None) -> list[DetailRow]:
         inds = {i.id: i for i in self.scheme.indicators}
         out = []
-        for rec in self.current.itertuples(index=False):
+        for rec in self.frame(period).itertuples(index=False):
             if rec.indicator not in inds:
                 continue
             ind = inds[rec.indicator]
             score = ind_scores[rec.indicator].get(rec.unit)
             out.append(DetailRow(
-                unit=rec.unit, indicator=ind.id, indicator_name=ind.name,
+                unit=rec.unit, indicator=ind.id, indicator_name=ind.name, period=period or "",
                 value=None if rec.value is None else float(rec.value),
                 target=None if rec.target is None else float(rec.target),
                 score=self.pub(score), method_label=ind.method_label,
                 source=rec.source, target_source=rec.target_source,
                 note=("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
-                      else f"缺数据，按方案{self.gap_policy(rec.unit, ind)}" if rec.value is None and ind.missing in GAP_POLICY
+                      else f"缺数据，按方案{self.gap_policy(rec.unit, ind, period)}"
+                      if rec.value is None and ind.missing in GAP_POLICY
                       else "" if score is not None else "缺数据，已按方案处理"),
             ))
         return out
