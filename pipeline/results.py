@@ -34,6 +34,7 @@ class VetoEntry:
     item: str
     department: str
     reason: str
+    source: str  # the register's cell: "考核办/一票否决登记表.xlsx › Sheet1!A3"
 
 
 @dataclass
@@ -54,6 +55,33 @@ class Benchmark:
     gap: float
     rank_gap: int
     categories: dict[str, float]
+
+
+@dataclass
+class GrowthInput:
+    """One item of a composite index for one unit: this year's and last year's values, their cells, the two indices."""
+
+    item: str
+    name: str
+    weight: float
+    value: float  # this year
+    value_source: str
+    last: float  # last year
+    last_source: str
+    mean: float  # the compared units' mean this year (4 dp)
+    self_index: float  # s = this year ÷ last year (inverted for lower-is-better), 4 dp
+    mean_index: float  # a = this year ÷ the mean (likewise), 4 dp
+
+
+@dataclass
+class GrowthTrace:
+    """How a composite-index component's score came about: c = 100 × Σ w (sw × s + (1 − sw) × a), then efficacy."""
+
+    items: list[GrowthInput]
+    index: float  # 4 dp
+    best: float  # the best and worst index among the compared units (the efficacy standards), 4 dp
+    worst: float
+    score: Score
 
 
 @dataclass
@@ -139,6 +167,7 @@ class UnitResult:
     indicators: dict[str, Score]  # indicator id -> points
     adjustments: dict[str, Score]  # kind -> capped size; its effect on the total: AdjustmentKind.effect / labels
     indices: dict[str, Score]  # composite index (4 dp) per growth_index component
+    growth: dict[str, GrowthTrace]  # per growth_index component: each item's inputs and cells, the index, the score
     ratings: dict[str, RatingsTrace]  # per ratings component: every rating, counted or not, and the mean
     periods: dict[str, list[PeriodResult]]  # per periods component: each period's scores
     gaps: list[Gap]
@@ -213,6 +242,7 @@ class DetailRow:
     target: float | None
     score: Score
     method_label: str
+    calc: str  # 计算过程: the method's parameters, the inputs and intermediate values, ending in the score
     source: str  # "统计局.xlsx › 数据表!C5"
     target_source: str
     note: str  # 弄虚作假 / 缺数据
@@ -362,7 +392,8 @@ class Results:
         inputs give a byte-identical file however they were copied."""
         run = {k: v for k, v in _plain(self.run).items() if k not in RUN_FIELDS_NOT_IN_FILE}
         return {"assessment": _plain(self.assessment), "components": _plain(self.components),
-                "indicators": _plain(self.indicators), "units": _plain(self.units), "awards": _plain(self.awards),
+                "indicators": _plain(self.indicators), "derived_weights": _plain(self.derived_weights),
+                "units": _plain(self.units), "detail": _plain(self.detail), "awards": _plain(self.awards),
                 "issues": _plain(self.issues), "run": run}
 
     def file_bytes(self) -> bytes:
@@ -403,7 +434,9 @@ class ResultsFile:
     assessment: Assessment
     components: list[Component]
     indicators: list[IndicatorInfo]
+    derived_weights: list[DerivedWeight]
     units: list[UnitResult]
+    detail: list[DetailRow]  # the trace of every indicator score: value, cell, method, 计算过程
     awards: list[AwardEntry]
     issues: list[IssueRecord]
     run: RunFileInfo

@@ -230,7 +230,7 @@ def test_subtotals_components_adjustments_total(cards):
 def test_veto_line_only_for_the_vetoed_unit(cards):
     _, wb, _ = cards
     vetoed = [t for t in _texts(wb["=1+1"]) if t.startswith("一票否决")]
-    assert vetoed == ["一票否决：安全生产（应急管理局：发生较大生产安全事故）"]
+    assert vetoed == ["一票否决：安全生产（应急管理局：发生较大生产安全事故），登记于 考核办/一票否决.xlsx › 一票否决!B3"]
     for name in ("城关镇", SAFE_UNSAFE_UNIT):
         assert not [t for t in _texts(wb[name]) if t.startswith("一票否决")]
 

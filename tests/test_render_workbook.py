@@ -121,8 +121,8 @@ def test_other_sheets(written, results):
     assert a1.row == 2
     assert ws.cell(_find(ws, "城关镇").row, a1.column).value == 9.5
     det = wb["明细"]
-    assert [c.value for c in det[1]][:9] == ["单位", "指标编号", "指标名称", "计分方法", "原始值", "目标值", "得分",
-                                            "数据来源（文件 › 工作表!单元格）", "说明"]
+    assert [c.value for c in det[1]][:10] == ["单位", "指标编号", "指标名称", "计分方法", "原始值", "目标值", "得分",
+                                             "计算过程", "数据来源（文件 › 工作表!单元格）", "说明"]
     assert det.max_row == 1 + 16
     sv = wb["公众评议"]
     rate = sv.cell(_find(sv, "企业").row, _column(sv, "满意率"))

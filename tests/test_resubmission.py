@@ -87,8 +87,8 @@ def test_newest_takes_the_revised_values_with_a_warning(example):
               .iter_rows(min_row=2, values_only=True)}
     (_, west, _), (_, north, _) = before["D7"], before["E9"]
     a2, a3 = detail[(west.strip(), "A2")], detail[(north.strip(), "A3")]
-    assert a2[4] == 11.4 and a2[7].startswith(f"{REVISED} › ") and a2[7].endswith("!D7")
-    assert a3[4] == 61200.5 and a3[7].endswith("!E9") and a3[7].startswith(REVISED)
+    assert a2[4] == 11.4 and a2[8].startswith(f"{REVISED} › ") and a2[8].endswith("!D7")
+    assert a3[4] == 61200.5 and a3[8].endswith("!E9") and a3[8].startswith(REVISED)
     # A2 is efficacy (满意值 x_s, 不允许值 x_u from config.toml): points × (0.6 + 0.4 × (x − x_u)/(x_s − x_u))
     ind = next(i for i in tomllib.loads(cfg.read_text("utf-8"))["indicators"] if i["id"] == "A2")
     x, x_s, x_u, points = (Decimal(str(v)) for v in (11.4, ind["x_s"], ind["x_u"], ind["points"]))

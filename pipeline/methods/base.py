@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -134,6 +134,15 @@ class IndicatorBase(_Model):
         unit at once override this; per-unit methods implement `score_one`."""
         return {unit: self.score_one(obs) for unit, obs in observations.items()}
 
+    def explain(self, observations: dict[str, Observation], scores: dict[str, Decimal | None]) -> dict[str, str]:
+        """How each unit's score came about, in one Chinese line with the numbers (计算过程: the parameters, the
+        inputs and the intermediate values, ending in the score the engine gave). Methods that need every unit at
+        once override this; per-unit methods implement `explain_one`. "" when there is nothing to show."""
+        return {u: self.explain_one(o, scores[u]) for u, o in observations.items() if scores.get(u) is not None}
+
+    def explain_one(self, obs: Observation, score: Decimal) -> str:
+        return ""
+
     def score_one(self, obs: Observation) -> Decimal | None:
         """One unit's score from its own figures; None when the method cannot score it (a missing target)."""
         raise NotImplementedError(f"{type(self).__name__} implements neither score nor score_one")
@@ -174,6 +183,14 @@ class TargetedIndicator(IndicatorBase):
     @property
     def target_text(self) -> str:
         return "报表目标值" if self.target == "column" else f"目标 {self.target:g}"
+
+
+def show(x) -> str:
+    """A number in a 计算过程 line: as written when short, else to 4 decimals (half up), no trailing zeros."""
+    d = D(x)
+    q = d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -4 else d
+    text = f"{q:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def score_indicator(ind: IndicatorBase, observations: dict[str, Observation]) -> dict[str, Decimal | None]:

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .base import ONE, ZERO, Bound, D, Observation, TargetedIndicator
+from .base import ONE, ZERO, Bound, D, Observation, TargetedIndicator, show
 
 
 class CompletionIndicator(TargetedIndicator):
@@ -34,6 +34,17 @@ class CompletionIndicator(TargetedIndicator):
         if self.floor is not None and r < D(self.floor):
             return ZERO
         return max(ZERO, D(self.points) * min(r, D(self.cap)))
+
+    def explain_one(self, obs: Observation, score) -> str:
+        target = self.target_of(obs)
+        r = self.ratio(obs.value, target)
+        rate = (f"完成率 = {show(obs.value)} ÷ {show(target)} = {show(r)}" if self.direction == "higher"
+                else f"实际 {show(obs.value)}、目标 {show(target)}，完成率 {show(r)}")
+        if self.floor is not None and r < D(self.floor):
+            return f"{rate}，低于 {self.floor:g}，得 0 分"
+        used = min(r, D(self.cap))
+        capped = f"（最高按 {self.cap:g} 计）" if used != r else ""
+        return f"{rate}{capped}；得分 = {self.points:g} × {show(used)} = {show(score)}"
 
     def describe(self) -> str:
         cap = f"，完成率最高按{self.cap * 100:g}%计" if self.cap != 1 else "，超额完成不加分"

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .base import ZERO, Bound, D, IndicatorBase, Observation
+from .base import ZERO, Bound, D, IndicatorBase, Observation, show
 
 
 class CountDeductIndicator(IndicatorBase):
@@ -18,6 +18,10 @@ class CountDeductIndicator(IndicatorBase):
 
     def score_one(self, obs: Observation) -> Decimal | None:
         return max(ZERO, D(self.points) - D(self.per_event) * obs.value)
+
+    def explain_one(self, obs: Observation, score) -> str:
+        return (f"{show(obs.value)} 次 × {self.per_event:g} = 扣 {show(obs.value * D(self.per_event))} 分；"
+                f"得分 = {self.points:g} − 扣分 = {show(score)}（扣完为止）")
 
     def describe(self) -> str:
         return f"每发生1次扣 {self.per_event:g} 分，扣完为止"

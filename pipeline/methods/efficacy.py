@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .base import ONE, ZERO, D, IndicatorBase, Observation
+from .base import ONE, ZERO, D, IndicatorBase, Observation, show
 
 
 def efficacy_coefficient(x: Decimal, x_s: Decimal, x_u: Decimal, clamp_low: bool = False,
@@ -64,6 +64,20 @@ class EfficacyIndicator(IndicatorBase):
             x_s, x_u = efficacy_standards([o.value for o in observations.values()], self.direction)
         return {u: efficacy_points(self.points, self.base, o.value, x_s, x_u, self.clamp_low, self.round_ratio)
                 for u, o in observations.items()}
+
+    def explain(self, observations: dict[str, Observation], scores) -> dict[str, str]:
+        if self.x_s is not None:
+            x_s, x_u, whose = D(self.x_s), D(self.x_u), ""
+        else:
+            x_s, x_u = efficacy_standards([o.value for o in observations.values()], self.direction)
+            whose = "（参评单位最好值、最差值）"
+        out = {}
+        for u, o in observations.items():
+            d = efficacy_coefficient(o.value, x_s, x_u, self.clamp_low, self.round_ratio)
+            out[u] = (f"满意值 {show(x_s)}、不允许值 {show(x_u)}{whose}；功效系数 = ({show(o.value)} − {show(x_u)}) ÷ "
+                      f"({show(x_s)} − {show(x_u)}) = {show(d)}；得分 = {self.points:g} × ({self.base:g} + "
+                      f"{1 - self.base:g} × {show(d)}) = {show(scores[u])}")
+        return out
 
     def describe(self) -> str:
         std = (f"满意值 {self.x_s:g}、不允许值 {self.x_u:g}" if self.x_s is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from .base import D, IndicatorBase, Observation
+from .base import D, IndicatorBase, Observation, show
 
 # 五档标准值 and their coefficients, best first.
 STANDARD_BANDS = {"优秀": Decimal("1.0"), "良好": Decimal("0.8"), "平均": Decimal("0.6"), "较低": Decimal("0.4"),
@@ -37,6 +37,13 @@ class EfficacyStandardIndicator(IndicatorBase):
                 d = (x - value) / (upper_value - value)
                 return base + d * (points * upper_coef - base)
         return points * D(self.below)
+
+    def explain_one(self, obs: Observation, score) -> str:
+        x = obs.value
+        sign = 1 if self.direction == "higher" else -1
+        band = next((name for name in STANDARD_BANDS if sign * x >= sign * D(self.standards[name])), None)
+        where = f"达到“{band}”档标准值 {self.standards[band]:g}" if band else f"低于“较差”档标准值 {self.standards['较差']:g}"
+        return f"{show(x)}，{where}；得分 {show(score)}"
 
     def describe(self) -> str:
         return f"{self.better}；按五档标准值（优秀/良好/平均/较低/较差）所在档次基础分加插值调整分，满分{self.points:g}分"

@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .base import D, IndicatorBase, Observation
+from .base import D, IndicatorBase, Observation, show
 
 
 def competition_ranks(values: dict[str, Decimal], descending: bool = True) -> dict[str, int]:
@@ -28,6 +28,13 @@ class RankIndicator(IndicatorBase):
         ranks = competition_ranks({u: o.value for u, o in observations.items()}, self.direction == "higher")
         points, step, low = D(self.points), D(self.rank_step), D(self.rank_min)
         return {u: max(low, points - (r - 1) * step) for u, r in ranks.items()}
+
+    def explain(self, observations: dict[str, Observation], scores) -> dict[str, str]:
+        ranks = competition_ranks({u: o.value for u, o in observations.items()}, self.direction == "higher")
+        n = len(ranks)
+        return {u: (f"{show(observations[u].value)}，在 {n} 个参评单位中列第 {r} 名；得分 = {self.points:g} − ({r} − 1) × "
+                    f"{self.rank_step:g} = {show(scores[u])}" + (f"（最低 {self.rank_min:g} 分）" if self.rank_min else ""))
+                for u, r in ranks.items()}
 
     def describe(self) -> str:
         return (f"{self.better}；第1名得{self.points:g}分，每低一个名次减 {self.rank_step:g} 分，"

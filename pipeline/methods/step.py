@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .base import ZERO, D, Observation, TargetedIndicator
+from .base import ZERO, D, Observation, TargetedIndicator, show
 
 
 class StepIndicator(TargetedIndicator):
@@ -31,6 +31,17 @@ class StepIndicator(TargetedIndicator):
         if self.rounding == "ceil":
             steps = Decimal(math.ceil(steps))
         return max(ZERO, D(self.points) - steps * D(self.per_step))
+
+    def explain_one(self, obs: Observation, score) -> str:
+        target = self.target_of(obs)
+        shortfall = target - obs.value if self.direction == "higher" else obs.value - target
+        if shortfall <= 0:
+            return f"实际 {show(obs.value)}，达到目标 {show(target)}，得满分 {self.points:g}"
+        steps = shortfall / D(self.step)
+        if self.rounding == "ceil":
+            steps = Decimal(math.ceil(steps))
+        return (f"实际 {show(obs.value)}，差目标 {show(target)} {show(shortfall)}，合 {show(steps)} 档 × {self.per_step:g} "
+                f"= 扣 {show(steps * D(self.per_step))} 分；得分 {show(score)}")
 
     def describe(self) -> str:
         how = "按比例" if self.rounding == "proportional" else "不足一档按一档"

@@ -239,7 +239,8 @@ def _veto_line(u: UnitResult) -> str:
     items = []
     for v in u.veto:
         why = "：".join(x for x in (v.department, v.reason) if x)
-        items.append(f"{v.item}（{why}）" if why and v.item else (v.item or why))
+        item = f"{v.item}（{why}）" if why and v.item else (v.item or why)
+        items.append(f"{item}，登记于 {v.source}" if v.source else item)
     return "一票否决：" + ("；".join(i for i in items if i) or "是")
 
 
@@ -248,6 +249,15 @@ def _ratings_line(name: str, trace: RatingsTrace) -> str:
     each = "、".join(f"{r.rater} {trim_number(r.score)}" + (f"（{r.note}）" if r.note else "") for r in trace.ratings)
     mean = "" if trace.mean is None else f"，平均 {trim_number(trace.mean)}"
     return f"{name}：{each or '无评分'}；计入 {trace.counted} 个评分{mean}"
+
+
+def _growth_line(name: str, g) -> str:
+    """发展指数：G1 招商引资额 本年 130（…!C5）、上年 100（…!D5），s 1.3、a 1.1；…；指数 107.32（最好 …、最差 …），得分 …"""
+    items = "；".join(f"{i.item} {i.name} 本年 {trim_number(i.value)}（{i.value_source}）、上年 {trim_number(i.last)}"
+                     f"（{i.last_source}），s {trim_number(i.self_index)}、a {trim_number(i.mean_index)}" for i in g.items)
+    score = "—" if g.score is None else trim_number(g.score)
+    return (f"{name}：{items}；综合指数 {trim_number(g.index)}（最好 {trim_number(g.best)}、最差 {trim_number(g.worst)}），"
+            f"得分 {score}")
 
 
 def _survey_line(s: SurveySummary, precision: int) -> str:
@@ -310,7 +320,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         if d and d.target_source:
             source = f"{source or ''}\n目标值：{d.target_source}".strip()
         wrap(r, lay.source, source)
-        note = (d.note or None) if d else None
+        note = "；".join(x for x in ((d.note, d.calc) if d else ()) if x) or None
         if note is None and not_assessed and u.group:
             note = f"“{u.group}”不考核此项"
         wrap(r, lay.note, note)
@@ -384,6 +394,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
 
     for name, trace in u.ratings.items():
         line(r, _ratings_line(name, trace), st.note_line)
+        r += 1
+    for name, g in u.growth.items():
+        line(r, _growth_line(name, g), st.note_line)
         r += 1
     if u.vetoed:
         line(r, _veto_line(u), st.veto)

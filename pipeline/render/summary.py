@@ -172,10 +172,10 @@ def _sheet_detail(wb, st: Styles, results: Results) -> None:
     columns = [Col("单位", cap=20), *([Col("考核期", "center", cap=10)] if periods else []),
                Col("指标编号", "center", cap=10), Col("指标名称", cap=30),
                Col("计分方法", "center", cap=14), Col("原始值", "num", cap=16), Col("目标值", "num", cap=16),
-               Col("得分", "score", cap=10), Col("数据来源（文件 › 工作表!单元格）", cap=50),
-               Col("说明", "wrap", cap=50)]
+               Col("得分", "score", cap=10), Col("计算过程", "wrap", cap=60),
+               Col("数据来源（文件 › 工作表!单元格）", cap=50), Col("说明", "wrap", cap=50)]
     rows = [[d.unit, *([d.period or "年终"] if periods else []), d.indicator, d.indicator_name, d.method_label,
-             d.value, d.target, d.score, d.source, d.note] for d in results.detail]
+             d.value, d.target, d.score, d.calc or None, d.source, d.note] for d in results.detail]
     first, end = write_table(sheet, 0, columns, rows)
     sheet.ws.freeze_panes(first, 0)
     sheet.ws.autofilter(0, 0, max(end - 1, first), len(columns) - 1)
@@ -214,6 +214,38 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
     rows = [[unit, *(s.counts[ch] for ch in counted), s.answered, s.satisfaction_rate, s.score]
             for unit, s in summaries]
     write_table(sheet, r, columns, rows)
+    sheet.widths.apply(sheet.ws)
+
+
+# --------------------------------------------------------------------------------------------- 综合指数
+def _sheet_growth(wb, st: Styles, results: Results) -> None:
+    """综合指数: every item's this-year and last-year values with their cells, the two indices, each unit's index
+    and score, so a unit can follow its composite index to the cells it came from."""
+    comps = [c for c in results.components if c.kind == "growth_index"]
+    if not comps:
+        return
+    sheet = new_sheet(wb, st, "综合指数")
+    r = section(sheet, 0, "一、各项指标（本年值、上年值及来源）")
+    columns = [Col("单位", cap=20), Col("组成部分", "center", cap=14), Col("指标", cap=24), Col("权重", "q4", cap=8),
+               Col("本年值", "num", cap=14), Col("本年值来源", cap=40), Col("上年值", "num", cap=14),
+               Col("上年值来源", cap=40), Col("本年平均值", "q4", cap=14), Col("自比指数 s", "q4", cap=12),
+               Col("均比指数 a", "q4", cap=12)]
+    rows = [[u.unit, c.name, f"{g.item} {g.name}", g.weight, g.value, g.value_source, g.last, g.last_source, g.mean,
+             g.self_index, g.mean_index] for u in results.units for c in comps for g in u.growth[c.name].items]
+    _, r = write_table(sheet, r, columns, rows)
+    r = section(sheet, r + 1, "二、综合指数及得分")
+    columns = [Col("单位", cap=20), Col("组成部分", "center", cap=14), Col("综合指数", "q4", cap=12),
+               Col("最好指数", "q4", cap=12), Col("最差指数", "q4", cap=12), Col("得分", "score", cap=10)]
+    rows = [[u.unit, c.name, t.index, t.best, t.worst, t.score] for u in results.units for c in comps
+            for t in [u.growth[c.name]]]
+    _, r = write_table(sheet, r, columns, rows)
+    for c in comps:
+        merge(sheet, r, 0, len(columns) - 1,
+              f"注：{c.name}综合指数 = 100 × Σ 权重 ×（{trim_number(c.self_weight)} × s + {trim_number(1 - c.self_weight)} × a），"
+              f"s = 本年值 ÷ 上年值，a = 本年值 ÷ 本年平均值（越低越好的指标取倒数）；得分按功效系数法：满分{trim_number(c.full)} ×"
+              f"（{trim_number(c.base)} + {trim_number(1 - c.base)} ×（指数 − 最差指数）÷（最好指数 − 最差指数））。", st.note)
+        sheet.ws.set_row(r, 45)
+        r += 1
     sheet.widths.apply(sheet.ws)
 
 
@@ -469,6 +501,7 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_indicator_scores(wb, st, results)
     _sheet_detail(wb, st, results)
     _sheet_survey(wb, st, results)
+    _sheet_growth(wb, st, results)
     _sheet_periods(wb, st, results)
     _sheet_ratings(wb, st, results)
     _sheet_targets(wb, st, results)

@@ -13,13 +13,13 @@ from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DerivedWeight, DetailRow, FalsifiedRecord, Gap,
-                       GradeLimit, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
+                       GradeLimit, GrowthInput, GrowthTrace, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
                        SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
                        VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, IMPUTED, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
 from .grade_rules import grade_limits, is_top_grade_item
-from .growth import composite_index, growth_scores
+from .growth import composite_index, growth_scores, index_parts
 from .impute import imputed_values
 from .targets import Attainment
 from .weights import WeightsError, tree_weights
@@ -49,8 +49,9 @@ class _Engine:
         self.tree = scheme.tree()
         self.falsified = {(f["unit"], f["indicator"]): f for f in data.falsified}
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
-        # (unit, indicator, period or None for the year-end) -> the value imputed for a gap
+        # (unit, indicator, period or None for the year-end) -> the value imputed for a gap; the 计算过程 of a score
         self.imputed: dict[tuple[str, str, str | None], Decimal] = {}
+        self.calc: dict[tuple[str, str, str | None], str] = {}
         # the weights of `weighting` nodes, from this year's values (normalize has refused data that give none)
         self.derived, failed = tree_weights(scheme, self.period_values(scheme.assessment.year), set(self.falsified))
         if failed:
@@ -72,16 +73,29 @@ class _Engine:
             out.setdefault(rec.indicator, {})[rec.unit] = rec.value
         return out
 
-    def growth_component(self, comp) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-        """(index, score) per unit for a composite-index component."""
+    def growth_component(self, comp) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, GrowthTrace]]:
+        """(index, score, trace) per unit for a composite-index component."""
         year = self.scheme.assessment.year
         current, previous = self.period_values(year), self.period_values(year - 1)
-        index, scores = {}, {}
+        index, scores, traces = {}, {}, {}
+        items = {it.id: it for it in comp.items}
+        sources = {(r.unit, r.indicator, r.period): r.source for r in self.values.itertuples(index=False)
+                   if r.indicator in items}
         for members in self.compared_sets(comp.compare):
             idx = composite_index(comp, current, previous, members)
             index.update(idx)
-            scores.update(growth_scores(comp, idx))
-        return index, scores
+            got = growth_scores(comp, idx)
+            scores.update(got)
+            best, worst = max(idx.values()), min(idx.values())
+            for u, parts in index_parts(comp, current, previous, members).items():
+                traces[u] = GrowthTrace(
+                    items=[GrowthInput(item=i, name=items[i].name, weight=items[i].weight,
+                                       value=float(current[i][u]), value_source=sources.get((u, i, str(year)), ""),
+                                       last=float(previous[i][u]), last_source=sources.get((u, i, str(year - 1)), ""),
+                                       mean=publish(mean, 4), self_index=publish(s, 4), mean_index=publish(a, 4))
+                           for i, mean, s, a in parts],
+                    index=publish(idx[u], 4), best=publish(best, 4), worst=publish(worst, 4), score=self.pub(got[u]))
+        return index, scores, traces
 
     def indicator_scores(self, period: str | None = None) -> dict[str, dict[str, Decimal | None]]:
         """Every indicator's score per unit, on the year-end's values or on one periodic check's (`period`)."""
@@ -104,7 +118,12 @@ class _Engine:
             scores[ind.id] = {u: None for u in self.units if not ind.applies_to(self.group_of[u])}
             for members in self.compared_sets(ind.compare):
                 members = [u for u in members if ind.applies_to(self.group_of[u])]
-                scores[ind.id].update(score_indicator(ind, {u: obs[u] for u in members}))
+                cohort = {u: obs[u] for u in members}
+                got = score_indicator(ind, cohort)
+                scores[ind.id].update(got)
+                present = {u: o for u, o in cohort.items() if o.value is not None}
+                for u, text in ind.explain(present, got).items():  # 计算过程, with the engine's own numbers
+                    self.calc[(u, ind.id, period)] = text
             scores[ind.id].update({u: ZERO for u in falsified})
         return scores
 
@@ -165,6 +184,7 @@ class _Engine:
             comps: dict[str, Decimal] = {}
             ratings: dict[str, RatingsTrace] = {}
             periods: dict[str, list[PeriodResult]] = {}
+            traced: dict[str, GrowthTrace] = {}
             for c in s.components:
                 if c.kind == "indicators":
                     raw_full = c.raw_full if c.raw_full is not None else c.full
@@ -173,6 +193,7 @@ class _Engine:
                     comps[c.name], periods[c.name] = self.periods_score(c, unit, period_scores)
                 elif c.kind == "growth_index":
                     comps[c.name] = growth[c.name][1][unit]
+                    traced[c.name] = growth[c.name][2][unit]
                 elif c.is_ratings:
                     mean, ratings[c.name] = self.ratings_score(c, unit, rated.get((c.name, unit), []))
                     comps[c.name] = mean * _d(c.full) / 100
@@ -191,13 +212,14 @@ class _Engine:
                 "unit": unit, "group": self.group_of[unit], "total_exact": total,
                 "total": round_half_up(total, self.prec),
                 "vetoed": unit in vetoes,
-                "veto": [{k: v[k] for k in ("item", "department", "reason")} for v in vetoes.get(unit, [])],
+                "veto": [{k: v[k] for k in ("item", "department", "reason", "source")} for v in vetoes.get(unit, [])],
                 "components": {k: self.pub(v) for k, v in comps.items()},
                 "categories": {n.name: self.pub(tree[n.key]) for n in self.tree},
                 "tree": {k: self.pub(v) for k, v in tree.items()},
                 "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},
-                "indices": {name: publish(idx[unit], 4) for name, (idx, _) in growth.items()},
+                "indices": {name: publish(idx[unit], 4) for name, (idx, _, _) in growth.items()},
+                "growth": traced,
                 "ratings": ratings,
                 "periods": periods,
                 "survey": self.survey_summary(survey, unit),
@@ -473,6 +495,21 @@ class _Engine:
     def tree_node(self, key: str) -> Node:
         return next(n for n in self.scheme.walk() if n.key == key)
 
+    def falsified_note(self, unit: str, indicator: str) -> str:
+        """The falsified-data register row behind a zero: who found it, why, and where it is registered."""
+        f = self.falsified[(unit, indicator)]
+        who = "：".join(x for x in (f"{f['department']}认定" if f["department"] else "", f["reason"]) if x)
+        where = f"；登记于 {f['source']}" if f["source"] else ""
+        return f"弄虚作假（{who}{where}），该指标计0分" if who or where else "弄虚作假，该指标计0分"
+
+    def calc_text(self, unit: str, ind, period: str | None) -> str:
+        """The score's 计算过程 (pipeline/methods: `explain`), after the imputed value when the gap was filled."""
+        text = self.calc.get((unit, ind.id, period), "")
+        value = self.imputed.get((unit, ind.id, period))
+        if value is not None and text:
+            return f"补齐值 {round_half_up(value, 4).normalize():f}；{text}"
+        return text
+
     def gap_policy(self, unit: str, ind, period: str | None = None) -> str:
         """How a blank value was scored, worded: "记 0 分", or "以同组单位平均值补齐（12.5）" with the value used."""
         value = self.imputed.get((unit, ind.id, period))
@@ -498,8 +535,9 @@ class _Engine:
                 value=None if rec.value is None else float(rec.value),
                 target=None if rec.target is None else float(rec.target),
                 score=self.pub(score), method_label=ind.method_label,
+                calc=self.calc_text(rec.unit, ind, period),
                 source=rec.source, target_source=rec.target_source,
-                note=("弄虚作假，该指标计0分" if (rec.unit, rec.indicator) in self.falsified
+                note=(self.falsified_note(rec.unit, rec.indicator) if (rec.unit, rec.indicator) in self.falsified
                       else f"缺数据，按方案{self.gap_policy(rec.unit, ind, period)}"
                       if rec.value is None and ind.missing in GAP_POLICY
                       else "" if score is not None else "缺数据，已按方案处理"),

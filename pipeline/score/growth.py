@@ -16,12 +16,12 @@ from ..scheme import Component
 ZERO = Decimal(0)
 
 
-def composite_index(
+def index_parts(
     comp: Component, current: dict[str, dict[str, Decimal]], previous: dict[str, dict[str, Decimal]], units: list[str]
-) -> dict[str, Decimal]:
-    """Index per unit over the compared `units`; current/previous map item id -> unit -> value."""
-    sw = D(comp.self_weight)
-    index = {u: ZERO for u in units}
+) -> dict[str, list[tuple[str, Decimal, Decimal, Decimal]]]:
+    """unit -> per item (id, the compared units' mean this year, self index s, average index a): the intermediate
+    values of the index, for its trace."""
+    out: dict[str, list[tuple[str, Decimal, Decimal, Decimal]]] = {u: [] for u in units}
     for item in comp.items:
         now = current[item.id]
         mean = sum((now[u] for u in units), ZERO) / len(units)
@@ -31,8 +31,18 @@ def composite_index(
                 s, a = x / last, x / mean
             else:
                 s, a = last / x, mean / x
-            index[u] += D(item.weight) * (sw * s + (1 - sw) * a)
-    return {u: 100 * v for u, v in index.items()}
+            out[u].append((item.id, mean, s, a))
+    return out
+
+
+def composite_index(
+    comp: Component, current: dict[str, dict[str, Decimal]], previous: dict[str, dict[str, Decimal]], units: list[str]
+) -> dict[str, Decimal]:
+    """Index per unit over the compared `units`; current/previous map item id -> unit -> value."""
+    sw = D(comp.self_weight)
+    weights = {item.id: D(item.weight) for item in comp.items}
+    parts = index_parts(comp, current, previous, units)
+    return {u: 100 * sum((weights[i] * (sw * s + (1 - sw) * a) for i, _, s, a in parts[u]), ZERO) for u in units}
 
 
 def growth_scores(comp: Component, index: dict[str, Decimal]) -> dict[str, Decimal]:
