@@ -42,7 +42,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("duplicate", WARNING, "与 {other} 重复，已按一次计入"),
         IssueType("duplicate-file", WARNING, "与 {other} 内容完全相同，已按一个文件处理"),
         IssueType("missing-return", ERROR, "缺少“{source}”报送的报表（应含指标：{indicators}）：{examined}"),
-        IssueType("missing-period-return", ERROR, "缺少“{source}”报送的{period}报表（应含指标：{indicators}）；定期考核每一期都须有各部门的报表，表名、标题或文件名中须写明是哪一期"),
+        IssueType("missing-period-return", ERROR, "缺少“{source}”报送的{period}报表（应含指标：{indicators}）；定期考核每一期都须有各部门的报表，工作表名、标题、文件名或文件夹名中须写明是哪一期"),
         IssueType("missing-unit", ERROR, "报表中缺少单位“{unit}”的数据"),
         IssueType("absent-unit", ERROR, "“{source}”报送的报表中没有单位“{unit}”（单位名称写错、漏报或缺少该单位的评分表）"),
         IssueType("formula-no-value", ERROR, "公式 {formula} 没有计算结果（文件未经 Excel 重新计算保存）{computed}，请打开文件重新计算后保存"),

@@ -97,3 +97,8 @@ def target_text(t) -> str:
     """One target in a sentence: 进入前3名（第3名，完成，正好达到）."""
     margin = f"，{t.margin_text}" if t.margin_text else ""
     return f"{t.name}（{t.achieved}，{target_verdict(t.met)}{margin}）"
+
+
+def weighting_label(method: str) -> str:
+    """熵权法 / CRITIC 法 (the scheme's `weighting`)."""
+    return {"entropy": "熵权法", "critic": "CRITIC 法"}[method]

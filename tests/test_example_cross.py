@@ -351,3 +351,11 @@ def test_cross_messy_cells_are_read_from_where_they_stand(summary):
     assert tallies[("县司法局", "服务对象", "履职尽责情况")] == SURVEY["县司法局"]["服务对象"][0]   # "２４"
     assert tallies[("县财政局", "干部职工", "工作作风和服务质量")] == SURVEY["县财政局"]["干部职工"][1]  # "19"
     assert tallies[("县卫健委", "服务对象", "廉洁自律情况")] == SURVEY["县卫健委"]["服务对象"][2]
+
+
+def test_cross_report_states_the_grade_rule_and_its_effect(cross_run):
+    folder, _ = cross_run
+    html = (folder / "output" / "考核情况分析报告.html").read_text(encoding="utf-8")
+    assert "等次评定除按总分外，满意率低于 60%的，等次不高于“不合格”。" in html
+    assert "县卫健委：按总分为“合格”，评定为“不合格”。民主测评满意率低于60%（满意率 52.33%，低于 60%）" in html
+    assert "县财政局：信访稳定" in html and "一票否优，不得评为最高等次，不影响评奖" in html

@@ -333,3 +333,18 @@ def test_bundled_objective_inputs_are_what_make_inputs_writes(tmp_path):
         s2, s3, _ = module.SOCIAL[unit]
         assert r == dict(E1=e1, E2=e2, E3=e3, S1=s1, S2=s2, S3=s3), unit
     assert [u for u, (s2, _, _) in module.SOCIAL.items() if s2 is None] == [IMPUTED_UNIT]
+
+
+def test_objective_report_says_how_the_weights_were_set(run):
+    """The report's method paragraph names the objective weights and their values, as 方法说明 does."""
+    from docx import Document
+
+    folder, _, _ = run
+    w = weights()
+    expected = "；".join(
+        f"{cat}按{METHOD[cat]}由本年数据确定指标权重（"
+        + "、".join(f"{NAMES[i]} {half_up(w[cat][i], 4):.4f}" for i in ids) + "）" for cat, ids in CATEGORIES.items())
+    html = (folder / "output" / "考核情况分析报告.html").read_text(encoding="utf-8")
+    assert expected + "。" in html
+    docx = "\n".join(p.text for p in Document(str(folder / "output" / "考核情况分析报告.docx")).paragraphs)
+    assert expected in docx

@@ -158,3 +158,14 @@ def test_a_sheet_naming_two_periods_is_not_guessed(tmp_path):
     wb.close()
     res = kaohe("check", tmp_path)
     assert "同时写了几个考核期（第一季度、第二季度）" in res.stdout
+
+
+def test_the_report_lists_each_periods_scores(tmp_path):
+    from docx import Document
+
+    run(tmp_path)
+    html = (tmp_path / "output" / "考核情况分析报告.html").read_text(encoding="utf-8")
+    assert "<p>季度考核各期得分：</p>" in html
+    assert '<td class="name">乙村</td><td class="num">88.00</td><td class="num">96.00</td><td class="num">92.00</td>' in html
+    docx = "\n".join(p.text for p in Document(str(tmp_path / "output" / "考核情况分析报告.docx")).paragraphs)
+    assert "乙村（第一季度88.00、第二季度96.00，合计92.00）" in docx

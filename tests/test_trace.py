@@ -30,6 +30,10 @@ def calc_of(indicator: dict, values: dict, unit: str) -> str:
     ({"points": 10, "method": "efficacy", "direction": "lower"}, {"甲": 2, "乙": 8, "丙": 5}, "丙",
      "满意值 2、不允许值 8（参评单位最好值、最差值）；功效系数 = (5 − 8) ÷ (2 − 8) = 0.5；"
      "得分 = 10 × (0.6 + 0.4 × 0.5) = 8"),
+    # the worst of a lower-is-better pair: (8.4 − 8.4) ÷ (3.9 − 8.4) is −0 in Decimal, shown 0
+    ({"points": 15, "method": "efficacy", "direction": "lower"}, {"甲": 3.9, "乙": 8.4}, "乙",
+     "满意值 3.9、不允许值 8.4（参评单位最好值、最差值）；功效系数 = (8.4 − 8.4) ÷ (3.9 − 8.4) = 0；"
+     "得分 = 15 × (0.6 + 0.4 × 0) = 9"),
     # 172 of 200: 0.86 × 10 = 8.6
     ({"points": 10, "method": "completion", "target": 200}, {"甲": 172}, "甲",
      "完成率 = 172 ÷ 200 = 0.86；得分 = 10 × 0.86 = 8.6"),

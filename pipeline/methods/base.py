@@ -189,6 +189,8 @@ def show(x) -> str:
     """A number in a 计算过程 line: as written when short, else to 4 decimals (half up), no trailing zeros."""
     d = D(x)
     q = d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -4 else d
+    if q.is_zero():
+        q = abs(q)  # (8.4 − 8.4) ÷ (3.9 − 8.4) is −0 in Decimal: shown as 0
     text = f"{q:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -201,6 +201,8 @@ def build(path: Path) -> None:
     para("指标考核共设{{ method.n_categories }}类{{ method.n_indicators }}项指标"
          "{% if method.categories_text %}（{{ method.categories_text }}）{% endif %}"
          "{% if method.methods_text %}，分别采用{{ method.methods_text }}计分{% endif %}。"
+         "{% if method.weights_text %}{{ method.weights_text }}。{% endif %}"
+         "{% if method.rules_text %}等次评定除按总分外，{{ method.rules_text }}。{% endif %}"
          "所有分数按四舍五入保留{{ meta.precision }}位小数。")
 
     # 二
@@ -241,6 +243,11 @@ def build(path: Path) -> None:
     tag("{%p else %}")
     para("本年度无加减分。")
     tag("{%p endif %}")
+    tag("{%p for pc in periods %}")
+    para("{{ pc.component }}各期得分：{% for r in pc.rows %}{{ r.unit }}{% for s in r.scores %}{% if loop.first %}（{% endif %}"
+         "{{ pc.names[loop.index0] }}{{ s }}{% if not loop.last %}、{% endif %}{% endfor %}，合计{{ r.combined }}）"
+         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    tag("{%p endfor %}")
     tag("{%p if survey_units %}")
     h2("（五）评议结果")
     tag("{%p for s in survey_units %}")

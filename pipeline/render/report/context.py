@@ -65,6 +65,10 @@ def report_context(results: Results) -> dict:
         "grade_changes": [{"unit": u.unit, "grade": u.grade, "grade_by_total": u.grade_by_total, "note": u.grade_note}
                           for u in results.units if u.grade_note],
         "survey_units": _survey_units(results, f),
+        "periods": [{"component": c.name, "names": list(c.periods),
+                     "rows": [{"unit": u.unit, "scores": [f(p.score) for p in u.periods[c.name]],
+                               "combined": f(u.components[c.name])} for u in results.units]}
+                    for c in results.components if c.kind == "periods"],
         "targets": [{"unit": u.unit, "n": len(u.targets), "n_met": sum(1 for t in u.targets if t.met),
                      "items_text": join([labels.target_text(t) for t in u.targets], "；")}
                     for u in results.units if u.targets],
@@ -119,7 +123,19 @@ def _method(results: Results) -> dict:
         "categories_text": join([f"{c['name']}{c['n_indicators']}项{c['points']}分" for c in categories]),
         "methods": [{"label": k, "n": v} for k, v in method_counts.items()],
         "methods_text": join([f"{k}{v}项" for k, v in method_counts.items()]),
+        "weights_text": _weights_text(results),
+        "rules_text": join([f"{g.describe()}的，等次不高于“{g.grade}”" for g in results.grade_rules], "；"),
     }
+
+
+def _weights_text(results: Results) -> str:
+    """客观赋权 in a sentence: 经济发展按熵权法确定权重（E1 地区生产总值 0.4011、…）."""
+    names = {i.id: i.name for i in results.indicators}
+    by_node: dict[tuple[str, str], list[str]] = {}
+    for w in results.derived_weights:
+        by_node.setdefault((w.category, w.method), []).append(f"{names[w.indicator]} {w.weight:.4f}")
+    return join([f"{key}按{labels.weighting_label(method)}由本年数据确定指标权重（{join(ws)}）"
+                 for (key, method), ws in by_node.items()], "；")
 
 
 def _survey_units(results: Results, f) -> list[dict]:
