@@ -496,6 +496,7 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
     data.issues.extend(check_totals(scheme, ingested.totals) + check_row_sums(scheme, ingested.rows)
                        + check_header_points(scheme, ingested.headers))
     rated: dict[tuple[str, str], set[str]] = {}
+    group_of = {u.name: u.group for u in scheme.units}
     for r in data.ratings:
         rated.setdefault((r["component"], r["unit"]), set()).add(normalize_text(r["rater"]))
     for comp in (c for c in scheme.components if c.is_ratings):
@@ -504,6 +505,11 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
                 data.issues.append(Issue("missing-ratings", unit=unit, params={"unit": unit, "component": comp.name}))
                 continue
             for rater in comp.raters:
+                if comp.rated_by == "peers":  # a drawn panel of peer units: none rates itself or another group
+                    panel_unit = resolve(rater)
+                    if panel_unit == unit or group_of.get(panel_unit) != group_of[unit]:
+                        continue
+                    rater = panel_unit
                 if normalize_text(rater) not in rated[(comp.name, unit)]:
                     data.issues.append(Issue("missing-rating", unit=unit,
                                              params={"unit": unit, "component": comp.name, "rater": rater}))

@@ -708,6 +708,12 @@ class Scheme(_Model):
         if "survey" in kinds and self.survey is None:
             problems.append("survey：方案含“公众评议”组成部分，但缺少 [survey] 设置")
         for c in self.components:
+            if c.rated_by == "peers":
+                names = {n for u in self.units for n in (u.name, *u.aliases)}
+                strangers = [r for r in c.raters if r not in names]
+                if strangers:
+                    problems.append(f"components（{c.name}）.raters：同组互评（rated_by = \"peers\"）的评分单位须是被考核单位，"
+                                    f"“{'、'.join(strangers)}”不是")
             if c.kind == "growth_index":
                 if not c.items:
                     problems.append(f"components（{c.name}）：综合指数须列出 items")

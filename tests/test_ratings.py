@@ -361,3 +361,20 @@ def test_rated_by_belongs_to_ratings_components(tmp_path):
     res = kaohe("check", tmp_path)
     assert res.returncode != 0
     assert "trim、raters、rated_by、self_rating 只用于评分类组成部分" in res.stdout + res.stderr
+
+
+def test_a_drawn_panel_of_peers_must_rate_every_other_unit_of_its_group(tmp_path):
+    # panel 甲镇 + 乙镇 (raters): 甲镇 is rated by 乙镇 only (not by itself), 丙镇 and 丁镇 by both; 丙镇 lacks 乙镇's
+    scores = {"甲镇": {"乙镇": 70, "丙镇": 80}, "乙镇": {"甲镇": 60}, "丙镇": {"甲镇": 90}, "丁镇": {"甲镇": 70, "乙镇": 75},
+              "城建局": {"城建局": 80}}
+    folder = peers_folder(tmp_path, extra='raters = ["甲镇", "乙镇"]', scores=scores)
+    res = kaohe("check", folder)
+    assert res.returncode == 1
+    missing = [line for line in res.stdout.splitlines() if "缺少" in line and "评分" in line and "交叉考核" in line]
+    assert len(missing) == 1 and "丙镇" in missing[0] and "乙镇" in missing[0], res.stdout
+
+
+def test_a_panel_of_peers_must_name_assessed_units(tmp_path):
+    (tmp_path / "config.toml").write_text(PEERS_CONFIG.replace("{extra}", 'raters = ["甲镇", "第一组"]'), encoding="utf-8")
+    res = kaohe("check", tmp_path)
+    assert res.returncode == 2 and "的评分单位须是被考核单位，“第一组”不是" in res.stdout + res.stderr
