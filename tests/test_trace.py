@@ -1,6 +1,7 @@
 """Every number in the total can be followed to its inputs (issue 13, part 7): each indicator score's 计算过程 with the
 method's parameters and intermediate values, the composite index's inputs and cells, the falsified and veto register
-rows behind a zero or a veto — in results.json, 明细 and the score cards.
+rows behind a zero or a veto — in results.json, 明细 and the score cards (which stay one A4 page, so they point to
+明细 for each score's 计算过程).
 
 The expected lines are worked by hand in the comments.
 """
@@ -102,7 +103,9 @@ def test_the_trace_is_in_results_json_the_detail_sheet_and_the_score_cards(bundl
     card = [str(c.value) for row in openpyxl.load_workbook(out / "单位评分卡.xlsx")[vetoed["unit"]].iter_rows()
             for c in row if c.value]
     assert any(t.startswith("一票否决：") and f"登记于 {vetoed['veto'][0]['source']}" in t for t in card)
-    assert any(some["calc"] in t for t in openpyxl_texts(out, some["unit"]))
+    # the card stays one page: it points to where each score's 计算过程 is
+    assert "注：各项得分的计算过程（计分参数、原始值、中间结果）见考核结果汇总表“明细”工作表的“计算过程”列。" in \
+        openpyxl_texts(out, some["unit"])
     name = next(iter(growth[0]))
     unit = next(u["unit"] for u in doc["units"] if u["growth"])
     assert any(t.startswith(f"{name}：") and "综合指数" in t for t in openpyxl_texts(out, unit))

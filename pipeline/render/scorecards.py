@@ -59,6 +59,7 @@ __all__ = ["write_scorecards", "SCORECARDS_XLSX", "safe_sheet_names"]
 SCORECARDS_XLSX = "单位评分卡.xlsx"
 SIGNATURE = "考核组长：＿＿＿　审核人：＿＿＿　被考核单位负责人：＿＿＿"
 NOT_ASSESSED = "不考核"
+CALC_NOTE = "注：各项得分的计算过程（计分参数、原始值、中间结果）见考核结果汇总表“明细”工作表的“计算过程”列。"
 SEP = "　"  # full-width space between the fields of the unit line
 
 # Characters Excel refuses in a sheet name -> a full-width look-alike (keeps the name readable).
@@ -320,7 +321,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         if d and d.target_source:
             source = f"{source or ''}\n目标值：{d.target_source}".strip()
         wrap(r, lay.source, source)
-        note = "；".join(x for x in ((d.note, d.calc) if d else ()) if x) or None
+        note = (d.note or None) if d else None
         if note is None and not_assessed and u.group:
             note = f"“{u.group}”不考核此项"
         wrap(r, lay.note, note)
@@ -412,6 +413,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         r += 1
     if u.awards:
         line(r, "获奖情况：" + "、".join(u.awards), st.note_line)
+        r += 1
+    if results.detail:  # the card stays one A4 page: each score's 计算过程 is on 明细 (and in results.json)
+        line(r, CALC_NOTE, st.note_line)
         r += 1
     r += 1
     ws.set_row(r, 30)
