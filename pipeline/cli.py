@@ -22,6 +22,7 @@ from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX
                   RunOutcome, count_by_severity, run_assessment, write_blank_templates)
 from .render.report import ReportTemplateError
 from .render.xlsx_fill import FillError
+from .history import HistoryError
 from .scheme import SchemeError
 
 T = TypeVar("T")
@@ -76,6 +77,7 @@ def cli():
       kaohe run [文件夹]     读取报表、计分、排名、评奖，生成汇总表和分析报告
       kaohe check [文件夹]   只检查报表数据，不计分
       kaohe templates [文件夹]  按考核方案生成各部门的空白填报模板
+      kaohe history [文件夹]  列出各次运行；kaohe diff 对比两次运行；kaohe publish 标为公示、定稿
     文件夹默认为当前目录，须包含 config.toml（考核方案）和 input/（报表）。
     结果发布在 output/（每次运行的完整结果另存于 归档/）。
     退出码：0 成功，1 数据有错误，2 考核方案或考核文件夹有错误，3 程序内部错误或磁盘已满，
@@ -172,7 +174,7 @@ def _guard(path: Path, work: Callable[[], T], store=publish.outputs) -> T:
     """Run one command's work; every failure becomes a Chinese message and an exit code, never a traceback."""
     try:
         return work()
-    except (SchemeError, LockedError, FolderNotWritable) as exc:
+    except (SchemeError, LockedError, FolderNotWritable, HistoryError) as exc:
         _echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_SCHEME)
     except (ReportTemplateError, FillError) as exc:  # the office's own template: a configuration problem
@@ -259,6 +261,162 @@ def templates_cmd(folder):
     _echo(f"已生成 {len(written)} 份填报模板（各部门指标数据填报表和考核办的登记表），填好后放入 input/：")
     for p in written:
         _echo(f"  {p}")
+
+
+# -- the run history (考核运行记录.sqlite): history, diff, publish ------------------------------------------------
+def _history_runs(path: Path):
+    from .history import History
+
+    if not (path / "config.toml").is_file():
+        raise SchemeError(f"“{path}”中没有 config.toml，不是考核文件夹")
+    from .history import history_path
+
+    if not history_path(path).exists():
+        return []
+    with History(path) as h:
+        return h.runs()
+
+
+def _pick(runs, number: int | None, what: str):
+    found = next((r for r in runs if r.id == number), None)
+    if found is None:
+        _echo(f"错误：运行记录中没有第 {number} 次运行（{what}）。运行 kaohe history 查看各次运行。", err=True)
+        sys.exit(EXIT_SCHEME)
+    if not found.scored:
+        _echo(f"错误：第 {number} 次运行因报表数据有误未计分，无法对比。", err=True)
+        sys.exit(EXIT_SCHEME)
+    return found
+
+
+@cli.command("history")
+@click.argument("folder", default=".", metavar="[文件夹]")
+def history_cmd(folder):
+    """列出考核文件夹的各次运行（最新的在前）：时间、状态（试算/公示/定稿/数据有误）、单位数、错误数、与上次相比的变化。"""
+    from .history_diff import since_previous
+
+    path = _folder(folder)
+    runs = _guard(path, lambda: _history_runs(path))
+    if not runs:
+        _echo("还没有运行记录：运行 kaohe run 后，每次运行都记入考核运行记录.sqlite。")
+        return
+    _echo(f"{runs[0].title}：共 {len(runs)} 次运行（最新的在前）")
+    _echo("  序号  时间              状态    单位  错误  与上次相比")
+    for r in runs:
+        _echo(f"  {r.id:>4}  {r.finished_at[:16].replace('T', ' ')}  {r.status:<4}  {r.units:>4}  {r.errors:>4}  "
+              f"{since_previous(runs, r)}")
+
+
+@cli.command("diff")
+@click.argument("folder", default=".", metavar="[文件夹]")
+@click.argument("old", required=False, type=int, metavar="[原运行序号]")
+@click.argument("new", required=False, type=int, metavar="[新运行序号]")
+def diff_cmd(folder, old, new):
+    """对比两次运行：各单位原、新总分、名次、等次、奖项，以及原因（哪些报表单元格变了，哪些指标得分因此变化，
+    包括因其他单位数据变化而变化的）。默认对比最近一次运行与已公示/定稿的运行（没有则与上一次）。
+    同时写出 运行对比/第A次与第B次运行对比.xlsx。"""
+    from .history_diff import compare, default_pair
+
+    path = _folder(folder)
+    runs = _guard(path, lambda: _history_runs(path))
+    if old is not None and new is None:
+        _echo("错误：请同时给出两次运行的序号（如 kaohe diff . 3 4），或都不给（默认对比）。", err=True)
+        sys.exit(EXIT_SCHEME)
+    if old is None:
+        pair = default_pair(runs)
+        if pair is None:
+            _echo("运行记录中已计分的运行不足两次，无可对比。")
+            return
+        a, b = pair
+    else:
+        a, b = _pick(runs, old, "原运行"), _pick(runs, new, "新运行")
+    diff = compare(a, b)
+    _print_diff(diff)
+    out = _guard(path, lambda: _write_diff(path, diff))
+    _echo(f"\n对比表：{out}")
+
+
+def _write_diff(path: Path, diff) -> Path:
+    import os
+
+    from .render.diff_book import write_diff_workbook
+
+    folder = path / "运行对比"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"第{diff.old.id}次与第{diff.new.id}次运行对比.xlsx"
+    tmp = folder / f".{target.name}.tmp"
+    write_diff_workbook(diff, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def _print_diff(diff) -> None:
+    from .render.diff_book import run_label
+
+    _echo(f"{run_label(diff.old)} → {run_label(diff.new)}")
+    if diff.scheme_changed:
+        _echo("注意：两次运行的考核方案不同（config.toml 已修改）。")
+    if diff.files:
+        _echo("报表变化：" + "；".join(f"{f}（{how}）" for f, how in diff.files))
+    changed = diff.changed_units
+    if not changed:
+        _echo("两次运行的结果相同。")
+        return
+    _echo(f"{len(changed)} 个单位的结果有变化：")
+    for u in changed:
+        parts = [f"总分 {_num(u.old_total)} → {_num(u.new_total)}"]
+        if u.old_rank != u.new_rank:
+            parts.append(f"名次 {u.old_rank} → {u.new_rank}")
+        if u.old_grade != u.new_grade:
+            parts.append(f"等次 {u.old_grade or '—'} → {u.new_grade or '—'}")
+        if u.old_awards != u.new_awards:
+            parts.append(f"奖项 {'、'.join(u.old_awards) or '无'} → {'、'.join(u.new_awards) or '无'}")
+        _echo(f"  {u.unit}：{'，'.join(parts)}")
+        for c in u.cells:
+            period = f"（{c.period}）" if c.period else ""
+            _echo(f"    数据：{c.source}：{c.indicator} {c.name}{period} {_num(c.old)} → {_num(c.new)}")
+        for s in u.scores:
+            why = "本单位数据变化" if s.own_data_changed else s.why
+            _echo(f"    得分：{s.indicator} {s.name} {_num(s.old)} → {_num(s.new)}（{why}）")
+
+
+def _num(x) -> str:
+    if x is None:
+        return "—"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+@cli.command("publish")
+@click.argument("folder", default=".", metavar="[文件夹]")
+@click.option("--as", "status", required=True, type=click.Choice(["公示", "定稿"]), help="标为公示或定稿")
+@click.option("--replace", is_flag=True, help="已有定稿时，用最近一次运行替换它（原定稿改记为公示）")
+def publish_cmd(folder, status, replace):
+    """把最近一次已计分的运行标为“公示”或“定稿”。已有定稿时不会被悄悄替换：须加 --replace。"""
+    from .history import FINAL, PUBLICITY, History, now_text
+
+    path = _folder(folder)
+    runs = _guard(path, lambda: _history_runs(path))
+    latest = next((r for r in runs if r.scored), None)
+    if latest is None:
+        _echo("错误：运行记录中还没有已计分的运行，请先运行 kaohe run。", err=True)
+        sys.exit(EXIT_SCHEME)
+    final = next((r for r in runs if r.status == FINAL and r.id != latest.id), None)
+    if status == FINAL and final is not None and not replace:
+        _echo(f"错误：第 {final.id} 次运行已定稿。如确需以第 {latest.id} 次运行替换，请加 --replace"
+              f"（先用 kaohe diff . {final.id} {latest.id} 核对变化）。", err=True)
+        sys.exit(EXIT_SCHEME)
+
+    def mark():
+        from .lock import folder_lock
+
+        with folder_lock(path), History(path) as h:
+            when = now_text(latest.results["assessment"].get("timezone", "Asia/Shanghai"))
+            if status == FINAL and final is not None:
+                h.set_status(final.id, PUBLICITY, when)
+            h.set_status(latest.id, status, when)
+
+    _guard(path, mark)
+    _echo(f"第 {latest.id} 次运行（{latest.finished_at[:16].replace('T', ' ')}）已标为“{status}”。"
+          + (f"原定稿第 {final.id} 次运行改记为“公示”。" if status == FINAL and final is not None else ""))
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, publish
+from . import __version__, history, publish
 from .ingest import ingest
 from .issues import ERROR, Issue, has_errors
 from .lock import FolderNotWritable, LockedError, folder_lock
@@ -45,6 +45,7 @@ class RunOutcome:
     message: str = ""
     readings: list = field(default_factory=list)  # the reading map: how each file › sheet was read
     recovered: list[str] = field(default_factory=list)  # what recovery did to an interrupted earlier publish
+    run_id: int | None = None  # its number in the run history (考核运行记录.sqlite)
 
 
 def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
@@ -104,6 +105,8 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
     t = time.perf_counter()
     scheme = load_scheme(folder)  # SchemeError propagates to the CLI (exit 2)
     with folder_lock(folder):
+        if not check_only:
+            history.check_readable(folder)  # a damaged run history stops the run before it publishes anything
         recovered = store.recover()
         timings["scheme"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -128,6 +131,8 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
             suffix = "-检查" if check_only else "-数据有误"
             outcome.outputs = publish_set(store, write_issue_lists, suffix)
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
+            if not check_only:
+                _record(folder, scheme, store, issues, None, data.files)
             return outcome
         t = time.perf_counter()
         run_info = RunInfo(version=__version__, scheme_hash=scheme_hash(folder),
@@ -139,7 +144,20 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme))
         timings["render"] = time.perf_counter() - t
         outcome.results = results
+        outcome.run_id = _record(folder, scheme, store, issues, results, data.files)
         return outcome
+
+
+def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: Results | None, files) -> int:
+    """The run into the folder's history (pipeline/history.py): what it read, what it found, what it published."""
+    current = store.current()
+    with history.History(folder) as h:
+        return h.record(
+            finished_at=history.now_text(scheme.assessment.timezone), kind="run", scheme_hash=scheme_hash(folder),
+            title=scheme.assessment.title, year=scheme.assessment.year, units=len(scheme.units),
+            counts=count_by_severity(issues), generation=current.name if current else "",
+            results=None if results is None else results.file_bytes(), issues=[i.to_dict() for i in issues],
+            inputs=[(f.path, f.sha256) for f in files])
 
 
 def write_blank_templates(folder: Path) -> list[Path]:
