@@ -77,6 +77,7 @@ def cli():
       kaohe run [文件夹]     读取报表、计分、排名、评奖，生成汇总表和分析报告
       kaohe check [文件夹]   只检查报表数据，不计分
       kaohe templates [文件夹]  按考核方案生成各部门的空白填报模板
+      kaohe init 文件夹 --from 方案样式  按随附方案新建考核文件夹
       kaohe history [文件夹]  列出各次运行；kaohe diff 对比两次运行；kaohe publish 标为公示、定稿
     文件夹默认为当前目录，须包含 config.toml（考核方案）和 input/（报表）。
     结果发布在 output/（每次运行的完整结果另存于 归档/）。
@@ -261,6 +262,48 @@ def templates_cmd(folder):
     _echo(f"已生成 {len(written)} 份填报模板（各部门指标数据填报表和考核办的登记表），填好后放入 input/：")
     for p in written:
         _echo(f"  {p}")
+
+
+@cli.command("init")
+@click.argument("folder", default=".", metavar="[文件夹]")
+@click.option("--from", "form", required=True, metavar="方案样式",
+              type=click.Choice(["县级乡镇绩效评估", "区直部门绩效评估", "村级综合考核", "争先进位目标管理", "县直部门交叉考核",
+                                 "定期考核与年终考评", "发展水平综合评价"]),
+              help="从哪种随附方案开始")
+def init_cmd(folder, form):
+    """新建一个考核文件夹：按随附的方案样式写出 config.toml（带中文注释）、空的 input/ 和 templates/（分析报告模板）。
+    改好 config.toml 中的单位、指标后运行 kaohe templates 生成各部门的填报模板。"""
+    import shutil
+
+    from .forms import form_text
+    from .render.report import DEFAULT_TEMPLATE_DIR
+
+    path = Path(folder)
+    if (path / "config.toml").exists():
+        _echo(f"错误：“{path}”中已有 config.toml，不会覆盖。请换一个新文件夹，或先把原方案移走。", err=True)
+        sys.exit(EXIT_SCHEME)
+
+    def create():
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "input").mkdir(exist_ok=True)
+        (path / "templates").mkdir(exist_ok=True)
+        for name in ("report.html.j2", "考核情况分析报告.docx"):
+            if not (path / "templates" / name).exists():
+                shutil.copy2(DEFAULT_TEMPLATE_DIR / name, path / "templates" / name)
+        tmp = path / ".config.toml.tmp"
+        tmp.write_text(form_text(form), encoding="utf-8")
+        tmp.replace(path / "config.toml")
+
+    try:
+        create()
+    except OSError as exc:
+        _echo(f"错误：无法在“{path}”中新建考核文件夹（{exc.strerror or exc}）。", err=True)
+        sys.exit(EXIT_SCHEME)
+    _echo(f"已按“{form}”新建考核文件夹 {path}：")
+    _echo("  config.toml   考核方案（请按本地实际修改单位、指标、分值和权重，写法见《方案编写指南》）")
+    _echo("  input/        各部门报送的报表放在这里")
+    _echo("  templates/    分析报告模板（可按需修改）")
+    _echo(f"下一步：kaohe templates {folder}  生成各部门的空白填报模板；报表收齐后 kaohe run {folder}。")
 
 
 # -- the run history (考核运行记录.sqlite): history, diff, publish ------------------------------------------------

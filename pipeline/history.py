@@ -169,18 +169,28 @@ class History:
             self.conn.execute("UPDATE runs SET status = ?, status_changed_at = ? WHERE id = ?", (status, when, run_id))
 
     # -- reading ---------------------------------------------------------------------------------------------------
-    def runs(self) -> list[RunRecord]:
-        """Every run, newest first."""
+    def runs(self, where: str = "", params: tuple = ()) -> list[RunRecord]:
+        """Every run (or those `where` selects), newest first."""
         rows = self.conn.execute("SELECT id, finished_at, kind, status, scheme_hash, title, year, units, errors,"
-                                 " warnings, infos, generation, results, issues FROM runs ORDER BY id DESC").fetchall()
+                                 " warnings, infos, generation, results, issues FROM runs"
+                                 + (f" WHERE {where}" if where else "") + " ORDER BY id DESC", params).fetchall()
         inputs: dict[int, dict[str, str]] = {}
-        for run_id, file, sha in self.conn.execute("SELECT run_id, file, sha256 FROM inputs ORDER BY rowid"):
+        ids = [r[0] for r in rows]
+        for run_id, file, sha in self.conn.execute(
+                f"SELECT run_id, file, sha256 FROM inputs WHERE run_id IN ({','.join('?' * len(ids))}) ORDER BY rowid",
+                ids):
             inputs.setdefault(run_id, {})[file] = sha
         return [RunRecord(*r[:12], json.loads(r[12]) if r[12] is not None else None, json.loads(r[13]),
                           inputs.get(r[0], {})) for r in rows]
 
+    def final_of_year(self, year: int) -> RunRecord | None:
+        """The newest 定稿 run of an assessment year (next year's rank changes and progress awards start from it)."""
+        found = self.runs("year = ? AND status = ? AND results IS NOT NULL", (year, FINAL))
+        return found[0] if found else None
+
     def get(self, run_id: int) -> RunRecord | None:
-        return next((r for r in self.runs() if r.id == run_id), None)
+        found = self.runs("id = ?", (run_id,))
+        return found[0] if found else None
 
 
 def _meta_sql(version: int) -> str:

@@ -86,6 +86,7 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
         IssueType("weights-undefined", ERROR, "指标类别“{category}”按{method}由数据计算权重，但本年数据算不出权重：{reason}"),
         IssueType("impute-no-values", ERROR, "{group}没有任何单位报送该指标的数值，无法按方案{policy}（请补报数据，或改用其他 missing 方式）"),
+        IssueType("history-from-record", INFO, "没有上年考核结果报表，上年名次取自 {where}（{count} 个单位；没有上年名次的单位：{missing}）"),
         IssueType("allowed-gap", INFO, "缺少数据，按方案{policy}（该单位此项得分已标注）"),
         IssueType("missing-target", ERROR, "缺少目标值"),
         IssueType("missing-last-year", ERROR, "缺少上年值（综合指数须有本年值和上年值）"),

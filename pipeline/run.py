@@ -8,6 +8,7 @@ every set stays whole under `归档/`); a lock file stops two runs on one folder
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -114,6 +115,8 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         timings["ingest"] = time.perf_counter() - t
         t = time.perf_counter()
         data = normalize(scheme, ingested)
+        if not check_only:
+            _last_year_from_history(folder, scheme, data)
         timings["normalize"] = time.perf_counter() - t
         issues = data.issues
         outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings,
@@ -146,6 +149,27 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         outcome.results = results
         outcome.run_id = _record(folder, scheme, store, issues, results, data.files)
         return outcome
+
+
+def _last_year_from_history(folder: Path, scheme: Scheme, data) -> None:
+    """Last year's ranks and totals from last year's 定稿 run in the folder's history, when no return gives them
+    (a 上年考核结果 return always wins). Said as a notice, so the office knows where the ranks came from."""
+    if data.history:
+        return
+    with history.History(folder) as h:
+        final = h.final_of_year(scheme.assessment.year - 1)
+    if final is None:
+        return
+    where = f"{history.HISTORY_FILE} › 第{final.id}次运行（{scheme.assessment.year - 1}年定稿）"
+    names = set(scheme.unit_names)
+    data.history.update({u["unit"]: {"rank": u["rank"], "total": Decimal(str(u["total"])), "source": where}
+                         for u in final.results["units"] if u["unit"] in names})
+    data.issues[:] = [i for i in data.issues
+                      if not (i.code in ("missing-register", "optional-register") and i.params.get("key") == "history"
+                              or i.code == "optional-register" and i.params.get("register") == "上年考核结果")]
+    data.issues.append(Issue("history-from-record", params={
+        "where": where, "count": len(data.history), "missing": "、".join(n for n in scheme.unit_names
+                                                                        if n not in data.history) or "无"}))
 
 
 def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: Results | None, files) -> int:

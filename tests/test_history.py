@@ -143,3 +143,108 @@ def test_history_and_diff_before_any_run(example):
     assert "不足两次" in kaohe("diff", example).stdout
     res = kaohe("publish", example, "--as", "公示")
     assert res.returncode == 2 and "还没有已计分的运行" in res.stderr
+
+
+NEXT_YEAR = """
+[assessment]
+title = "乡镇考核"
+year = {year}
+full_score = 100
+precision = 2
+
+[awards]
+eligibility_ratio = 0
+[[awards.prizes]]
+name = "一等奖"
+places = 1
+[awards.progress]
+name = "进步奖"
+min_places = 2
+exclude_top = 1
+
+[ingest]
+optional = ["history"]   # the first year has no last year's results
+
+[[components]]
+name = "指标考核"
+kind = "indicators"
+weight = 1
+full = 100
+
+[[indicators]]
+id = "X"
+name = "综合得分"
+category = ["综合"]
+source = "考核办"
+points = 100
+method = "direct"
+
+[[units]]
+name = "甲镇"
+[[units]]
+name = "乙镇"
+[[units]]
+name = "丙镇"
+[[units]]
+name = "丁镇"
+"""
+
+
+def year_folder(folder, year, scores):
+    import xlsxwriter
+
+    (folder / "config.toml").write_text(NEXT_YEAR.format(year=year), encoding="utf-8")
+    shutil_rmtree(folder / "input")
+    (folder / "input").mkdir()
+    wb = xlsxwriter.Workbook(folder / "input" / f"{year}年度考核得分（考核办）.xlsx")
+    ws = wb.add_worksheet("得分")
+    ws.write(0, 0, f"{year}年度乡镇考核综合得分")
+    ws.write_row(1, 0, ["单位", "综合得分"])
+    for r, (unit, s) in enumerate(scores.items(), start=2):
+        ws.write_row(r, 0, [unit, s])
+    wb.close()
+
+
+def shutil_rmtree(path):
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_next_years_rank_changes_come_from_last_years_final_run(tmp_path):
+    # 2025: 甲 90, 乙 80, 丙 70, 丁 60 -> ranks 1-4, approved (定稿). 2026: 乙 95, 丁 90, 甲 85, 丙 50 ->
+    # 乙 1 (from 2), 丁 2 (from 4: up 2, 进步奖), 甲 3 (from 1), 丙 4 (from 3); 一等奖 乙
+    year_folder(tmp_path, 2025, {"甲镇": 90, "乙镇": 80, "丙镇": 70, "丁镇": 60})
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert kaohe("publish", tmp_path, "--as", "定稿").returncode == 0
+    year_folder(tmp_path, 2026, {"甲镇": 85, "乙镇": 95, "丙镇": 50, "丁镇": 90})
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "上年名次取自 考核运行记录.sqlite › 第1次运行（2025年定稿）（4 个单位；没有上年名次的单位：无）" in res.stdout
+    assert "未找到上年考核结果" not in res.stdout  # the record stands in for the return
+    units = {u["unit"]: u for u in results_of(tmp_path)["units"]}
+    assert {n: (u["rank"], u["last_rank"], u["rank_change"]) for n, u in units.items()} == {
+        "乙镇": (1, 2, 1), "丁镇": (2, 4, 2), "甲镇": (3, 1, -2), "丙镇": (4, 3, -1)}
+    assert units["丁镇"]["awards"] == ["进步奖"] and units["乙镇"]["awards"] == ["一等奖"]
+
+
+def test_a_last_year_return_wins_over_the_record(tmp_path):
+    import xlsxwriter
+
+    year_folder(tmp_path, 2025, {"甲镇": 90, "乙镇": 80, "丙镇": 70, "丁镇": 60})
+    assert kaohe("run", tmp_path).returncode == 0
+    assert kaohe("publish", tmp_path, "--as", "定稿").returncode == 0
+    year_folder(tmp_path, 2026, {"甲镇": 85, "乙镇": 95, "丙镇": 50, "丁镇": 90})
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "2025年度考核结果（上年）.xlsx")
+    ws = wb.add_worksheet("上年考核结果")
+    ws.write(0, 0, "2025年度乡镇考核结果")
+    ws.write_row(1, 0, ["单位", "名次"])
+    for r, (u, rank) in enumerate({"甲镇": 4, "乙镇": 3, "丙镇": 2, "丁镇": 1}.items(), start=2):
+        ws.write_row(r, 0, [u, rank])
+    wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "上年名次取自" not in res.stdout
+    units = {u["unit"]: u for u in results_of(tmp_path)["units"]}
+    assert units["丁镇"]["last_rank"] == 1 and units["甲镇"]["last_rank"] == 4
