@@ -213,7 +213,10 @@ def _guarded(folder: str, check_only: bool) -> None:
         _print_reading_map(outcome)
     _print_issues(outcome)
     if outcome.exit_code == EXIT_DATA:
-        _echo(f"\n报表中有{ERROR}，未进行计分。请按上面的提示修改报表后重新运行。问题清单：{_issues_file(outcome)}",
+        last = outcome.last_full
+        where = (f"output/ 现在只有数据问题清单；最近一次完整的考核结果是{last.label()}的结果，在 归档/{last.name}/ 中。"
+                 if last is not None else "output/ 现在只有数据问题清单，考核文件夹中还没有完整的考核结果。")
+        _echo(f"\n报表中有{ERROR}，未进行计分。请按上面的提示修改报表后重新运行。问题清单：{_issues_file(outcome)}\n{where}",
               err=True)
         sys.exit(EXIT_DATA)
     if check_only:

@@ -31,6 +31,7 @@ SUMMARY_XLSX = "考核结果汇总表.xlsx"
 RESULTS_JSON = "results.json"
 ISSUES_CSV = "数据问题.csv"
 ISSUES_XLSX = "数据问题.xlsx"
+STATUS_TXT = "运行状态.txt"  # in an output set without results: says so, and where the last complete results are
 REPORT_STEM = "考核情况分析报告"
 TEMPLATES_DIR = publish.TEMPLATES_LINK  # in the assessment folder, beside input/
 
@@ -47,6 +48,7 @@ class RunOutcome:
     readings: list = field(default_factory=list)  # the reading map: how each file › sheet was read
     recovered: list[str] = field(default_factory=list)  # what recovery did to an interrupted earlier publish
     run_id: int | None = None  # its number in the run history (考核运行记录.sqlite)
+    last_full: object = None  # a run without results: the newest generation that has them (publish.Generation)
 
 
 def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
@@ -124,12 +126,16 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         if check_only or has_errors(issues):
             from .render.issues_book import write_issues_workbook
 
+            outcome.last_full = last_full_results(store)
+
             def write_issue_lists(tmp: Path) -> list[str]:
                 write_issues_csv(issues, tmp / ISSUES_CSV)
                 write_issues_workbook(scheme.assessment, [IssueRecord(**i.to_dict()) for i in issues],
                                       tmp / ISSUES_XLSX, ingested.readings)
                 reproducible.fix_zip(tmp / ISSUES_XLSX, reproducible.run_date(scheme.assessment, folder, data.files).moment)
-                return [ISSUES_CSV, ISSUES_XLSX]
+                (tmp / STATUS_TXT).write_text(status_text(check_only, has_errors(issues), outcome.last_full),
+                                              encoding="utf-8")
+                return [STATUS_TXT, ISSUES_CSV, ISSUES_XLSX]
 
             suffix = "-检查" if check_only else "-数据有误"
             outcome.outputs = publish_set(store, write_issue_lists, suffix)
@@ -149,6 +155,23 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         outcome.results = results
         outcome.run_id = _record(folder, scheme, store, issues, results, data.files)
         return outcome
+
+
+def last_full_results(store) -> "publish.Generation | None":
+    """The newest whole run that scored (not a check, not a run stopped by data errors), checked file by file."""
+    return next((g for g in reversed(store.all()) if not g.name.endswith(("-检查", "-数据有误"))
+                 and not publish.verify(g)), None)
+
+
+def status_text(check_only: bool, errors: bool, last_full) -> str:
+    """运行状态.txt: what this output/ holds and where the last complete results are, for the clerk who opens it."""
+    what = ("本次只检查报表（kaohe check），未计分" if check_only else
+            "本次运行因报表数据有错误，未计分" if errors else "本次运行未计分")
+    where = (f"最近一次完整的考核结果是{last_full.label()}的结果，在 {publish.ARCHIVE_DIR}/{last_full.name}/ 中。"
+             if last_full is not None else "考核文件夹中还没有完整的考核结果。")
+    return (f"运行状态\n\n{what}：本文件夹（output/）中只有数据问题清单"
+            f"（{ISSUES_XLSX}、{ISSUES_CSV}），没有考核结果表，请勿把它当作考核结果报送。\n{where}\n"
+            "按数据问题清单修改报表后重新运行 kaohe run，output/ 就会换成新的完整结果。\n")
 
 
 def _last_year_from_history(folder: Path, scheme: Scheme, data) -> None:

@@ -397,8 +397,25 @@ def test_check_publishes_its_own_set_and_keeps_the_scored_run_in_the_archive(tmp
     assert outcome.exit_code == 0
     now = publish.outputs(folder).current()
     assert now.name.endswith("-检查") and now.seq == scored.seq + 1
-    assert sorted(p.name for p in now.path.iterdir()) == [publish.MANIFEST, "数据问题.csv", "数据问题.xlsx"]
+    assert sorted(p.name for p in now.path.iterdir()) == [publish.MANIFEST, "数据问题.csv", "数据问题.xlsx", "运行状态.txt"]
     assert (scored.path / "results.json").is_file() and publish.verify(scored) == []
+    # where a clerk looks first: output/ says it holds no results, and where the last complete ones are
+    status = (folder / "output" / "运行状态.txt").read_text(encoding="utf-8")
+    assert "本次只检查报表（kaohe check），未计分" in status and "没有考核结果表，请勿把它当作考核结果报送" in status
+    assert f"最近一次完整的考核结果是{scored.label()}的结果，在 归档/{scored.name}/ 中" in status
+
+
+def test_a_run_stopped_by_data_errors_says_where_the_last_results_are(example):
+    from conftest import kaohe
+
+    assert kaohe("run", example).returncode == 0
+    scored = publish.outputs(example).current()
+    (example / "input" / "统计局").rename(example / "统计局（暂存）")
+    res = kaohe("run", example)
+    assert res.returncode == 1
+    assert f"output/ 现在只有数据问题清单；最近一次完整的考核结果是{scored.label()}的结果，在 归档/{scored.name}/ 中" in res.stderr
+    status = (example / "output" / "运行状态.txt").read_text(encoding="utf-8")
+    assert "本次运行因报表数据有错误，未计分" in status and scored.name in status
 
 
 def test_results_json_is_strict_json_and_a_non_finite_number_is_never_written(tmp_path):
