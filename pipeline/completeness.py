@@ -29,6 +29,7 @@ def required_registers(scheme: Scheme) -> dict[str, bool]:
         "veto": "veto" in scheme.model_fields_set,
         "history": scheme.awards.progress is not None,
         "falsified": False,
+        "corrections": False,  # 更正/申诉登记表: only when there are corrections
     }
     out = {}
     for kind, needed in relied.items():

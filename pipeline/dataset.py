@@ -38,3 +38,5 @@ class Dataset:
     issues: list = field(default_factory=list)  # list[Issue]
     files: list = field(default_factory=list)  # list[InputFile]
     falsified: list[dict] = field(default_factory=list)  # unit, indicator, department, reason, source (弄虚作假 -> 0)
+    # 更正/申诉: unit, indicator, original, corrected, reason, approver, date, value_source, source (already applied)
+    corrections: list[dict] = field(default_factory=list)

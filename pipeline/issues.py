@@ -86,6 +86,8 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("survey-no-answer", WARNING, "该题没有有效回答（全部为不了解或无人作答），已不计入"),
         IssueType("weights-undefined", ERROR, "指标类别“{category}”按{method}由数据计算权重，但本年数据算不出权重：{reason}"),
         IssueType("impute-no-values", ERROR, "{group}没有任何单位报送该指标的数值，无法按方案{policy}（请补报数据，或改用其他 missing 方式）"),
+        IssueType("correction-mismatch", ERROR, "更正登记的原数值 {original} 与报表中的数值 {value}（{where}）不一致，未予更正；请核对更正登记或报表"),
+        IssueType("correction-unapproved", ERROR, "更正登记没有审批人，未予更正；更正须写明审批人"),
         IssueType("history-from-record", INFO, "没有上年考核结果报表，上年名次取自 {where}（{count} 个单位；没有上年名次的单位：{missing}）"),
         IssueType("allowed-gap", INFO, "缺少数据，按方案{policy}（该单位此项得分已标注）"),
         IssueType("missing-target", ERROR, "缺少目标值"),

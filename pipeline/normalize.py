@@ -349,6 +349,56 @@ class _Normalizer:
                         "reason": self.text(row, "reason") or self.text(row, "item"), "source": cell.source})
         return out
 
+    def corrections(self, values: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+        """更正/申诉登记表: approved corrections applied on top of the returns, each traced. An entry is applied only
+        when its 原数值 is what the return says (else it is an error naming both cells: never a guess at which is
+        right) and an approver is named."""
+        by_name = {normalize_text(n): i.id for i in self.scheme.indicators for n in (i.id, i.name, *i.aliases)}
+        labels = {i.id: i.label for i in self.scheme.indicators}
+        year = str(self.scheme.assessment.year)
+        at = {(r.unit, r.indicator): k for k, r in enumerate(values.itertuples(index=False)) if r.period == year}
+        out, seen = [], {}
+        for row, unit in self.rows_of("corrections"):
+            cell = row.fields.get("indicator", row.unit)
+            ind_id = by_name.get(normalize_text(self.text(row, "indicator")))
+            if ind_id is None:
+                self.issue("unknown-indicator", cell, unit, name=self.text(row, "indicator"),
+                           hint=suggest(self.text(row, "indicator"), [i.name for i in self.scheme.indicators]))
+                continue
+            numbers = {}
+            for role in ("original", "corrected"):
+                got = row.fields.get(role)
+                ok, value = self.number(got, unit, labels[ind_id]) if got is not None else (True, None)
+                if not ok:
+                    break
+                if value is None:
+                    self.issue("missing-value", got or row.unit, unit, labels[ind_id])
+                    break
+                numbers[role] = value
+            else:
+                if not self.text(row, "approver"):
+                    self.issue("correction-unapproved", row.fields.get("approver", row.unit), unit, labels[ind_id])
+                    continue
+                k = at.get((unit, ind_id))
+                read = None if k is None else values.iat[k, values.columns.get_loc("value")]
+                source = "" if k is None else values.iat[k, values.columns.get_loc("source")]
+                if read != numbers["original"]:
+                    self.issue("correction-mismatch", row.fields.get("original", row.unit), unit, labels[ind_id],
+                               original=numbers["original"], value="（无）" if read is None else read,
+                               where=source or "报表中没有该数据")
+                    continue
+                if (unit, ind_id) in seen:
+                    self.issue("conflict", row.unit, unit, labels[ind_id], other=seen[(unit, ind_id)],
+                               value=numbers["corrected"], other_value="另一条更正")
+                    continue
+                seen[(unit, ind_id)] = row.unit.source
+                values.iat[k, values.columns.get_loc("value")] = numbers["corrected"]
+                out.append({"unit": unit, "indicator": ind_id, "original": float(numbers["original"]),
+                            "corrected": float(numbers["corrected"]), "reason": self.text(row, "reason"),
+                            "approver": self.text(row, "approver"), "date": self.date(row, unit),
+                            "value_source": source, "source": row.unit.source})
+        return values, out
+
     def vetoes(self) -> list[dict]:
         out = []
         veto = self.scheme.veto
@@ -487,10 +537,11 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
         ingested, pairs = take_newest(ingested, pairs, resolve)
     n = _Normalizer(scheme, ingested)
     values = n.indicator_values()
+    values, corrections = n.corrections(values)  # approved corrections on top of the returns, before any check
     n.issues.extend(check_values(scheme, values))  # plausibility: ×100 slips, absurd values, declared ranges
     tallies = n.tallies()
     data = Dataset(values, tallies, n.adjustments(), n.vetoes(), n.ratings(), n.history(), n.issues, ingested.files,
-                   falsified=n.falsified())
+                   falsified=n.falsified(), corrections=corrections)
     n.finish()
     data.issues.extend(register_issues(scheme, ingested))
     data.issues.extend(check_totals(scheme, ingested.totals) + check_row_sums(scheme, ingested.rows)

@@ -280,6 +280,21 @@ class SurveyStats:
 
 
 @dataclass
+class CorrectionRecord:
+    """An approved correction (更正/申诉登记表) applied on top of a return: the value scored is `corrected`."""
+
+    unit: str
+    indicator: str
+    original: float  # what the return said (checked against it)
+    corrected: float
+    reason: str
+    approver: str
+    date: str  # ISO date, or ""
+    value_source: str  # the return's cell that was corrected
+    source: str  # the register's row
+
+
+@dataclass
 class AdjustmentEntry:
     """One row of the 加减分 register as read (before caps); value is positive, or the place for a rank kind."""
 
@@ -380,6 +395,7 @@ class Results:
     top_grade_vetoes: list[VetoRecord]  # 一票否优 register entries (veto.top_grade_items): no veto, no top grade
     derived_weights: list[DerivedWeight]  # weights of `weighting` categories, from the data
     falsified: list[FalsifiedRecord]
+    corrections: list[CorrectionRecord]
     issues: list[IssueRecord]
     run: RunInfo
 
@@ -393,7 +409,8 @@ class Results:
         run = {k: v for k, v in _plain(self.run).items() if k not in RUN_FIELDS_NOT_IN_FILE}
         return {"assessment": _plain(self.assessment), "components": _plain(self.components),
                 "indicators": _plain(self.indicators), "derived_weights": _plain(self.derived_weights),
-                "units": _plain(self.units), "detail": _plain(self.detail), "awards": _plain(self.awards),
+                "units": _plain(self.units), "detail": _plain(self.detail), "corrections": _plain(self.corrections),
+                "awards": _plain(self.awards),
                 "issues": _plain(self.issues), "run": run}
 
     def file_bytes(self) -> bytes:
@@ -437,6 +454,7 @@ class ResultsFile:
     derived_weights: list[DerivedWeight]
     units: list[UnitResult]
     detail: list[DetailRow]  # the trace of every indicator score: value, cell, method, 计算过程
+    corrections: list[CorrectionRecord]
     awards: list[AwardEntry]
     issues: list[IssueRecord]
     run: RunFileInfo

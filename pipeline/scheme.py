@@ -557,8 +557,9 @@ class TableTemplate(_Model):
         return self
 
 
-RETURN_KINDS = ("indicators", "survey", "adjustments", "veto", "falsified", "ratings", "history", "scorecard")
-REGISTER_KINDS = ("adjustments", "veto", "falsified", "history")
+RETURN_KINDS = ("indicators", "survey", "adjustments", "veto", "falsified", "ratings", "history", "scorecard",
+                "corrections")
+REGISTER_KINDS = ("adjustments", "veto", "falsified", "history", "corrections")
 
 
 class FileRule(_Model):
@@ -570,6 +571,7 @@ class FileRule(_Model):
     file: str = "*"
     sheet: str = "*"
     kind: Literal["indicators", "survey", "adjustments", "veto", "falsified", "ratings", "history", "scorecard",
+                  "corrections",
                   "ignore"] | None = None
     headers: dict[str, list[str]] = {}  # column role or indicator id -> extra header words (these files only)
     round: str | None = None  # survey: the round these sheets hold, when neither they nor their names say
@@ -586,8 +588,8 @@ class IngestSettings(_Model):
     kinds: dict[str, list[str]] = {}  # return kind -> extra words that mark it in a sheet name, title or file name
     files: list[FileRule] = []
     resubmission: Literal["error", "newest"] = "error"  # two returns of one department that disagree
-    required: list[Literal["adjustments", "veto", "falsified", "history"]] = []  # registers that must be found
-    optional: list[Literal["adjustments", "veto", "falsified", "history"]] = []  # registers that may be absent
+    required: list[Literal["adjustments", "veto", "falsified", "history", "corrections"]] = []  # must be found
+    optional: list[Literal["adjustments", "veto", "falsified", "history", "corrections"]] = []  # may be absent
     file_seconds: float = Field(8, gt=0, le=600)  # wall-clock budget for reading one return (bounded.FILE_SECONDS)
 
 

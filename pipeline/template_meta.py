@@ -103,6 +103,8 @@ REGISTERS = {
                                    ("department", "认定部门"), ("date", "认定日期")]),
     "veto": ("一票否决登记表", [("item", "否决事项"), ("department", "认定部门"), ("reason", "否决原因"),
                               ("date", "认定日期")]),
+    "corrections": ("更正申诉登记表", [("indicator", "涉及指标"), ("original", "原数值"), ("corrected", "更正后数值"),
+                                    ("reason", "事由"), ("approver", "审批人"), ("date", "审批日期")]),
     "falsified": ("弄虚作假认定登记表", [("indicator", "涉及指标"), ("department", "认定部门"), ("reason", "情况说明"),
                                        ("date", "认定日期")]),
 }

@@ -88,8 +88,8 @@ def test_templates_command_writes_one_protected_validated_print_ready_workbook_p
     assert res.returncode == 0, res.stderr
     scheme = load_scheme(example)
     paths = sorted((example / TEMPLATES_DIR).glob("*.xlsx"))
-    assert len(paths) == len(scheme.sources) + 3 == 9  # + 加减分, 一票否决 and 弄虚作假 registers
-    assert "已生成 9 份填报模板" in res.stdout
+    assert len(paths) == len(scheme.sources) + 4 == 10  # + 加减分, 一票否决, 更正申诉 and 弄虚作假 registers
+    assert "已生成 10 份填报模板" in res.stdout
     wb = openpyxl.load_workbook(next(p for p in paths if "统计局" in p.name))
     assert wb.sheetnames == ["指标数据", "填报说明", META_SHEET]
     assert wb[META_SHEET].sheet_state == "veryHidden"

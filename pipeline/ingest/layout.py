@@ -48,7 +48,12 @@ ROLE_HEADERS = {
     "total": ("总分", "得分", "综合得分"),
     "grade": ("等次", "等级"),
     "sum": ("合计", "小计", "总计", "合计人数", "人数合计", "总人数", "参评人数", "有效票数"),  # checked, never scored
-    "date": ("日期", "认定日期", "发生日期", "登记日期", "否决日期", "加减分日期", "认定时间", "发生时间", "时间"),
+    "date": ("日期", "认定日期", "发生日期", "登记日期", "否决日期", "加减分日期", "认定时间", "发生时间", "时间",
+             "审批日期", "更正日期"),
+    # 更正/申诉登记表: the value a return gave, the approved value, who approved it
+    "original": ("原数值", "原值", "更正前数值", "原报数值", "更正前", "原填报数值"),
+    "corrected": ("更正后数值", "更正值", "更正后", "核定值", "更正后的值", "更正数值"),
+    "approver": ("审批人", "批准人", "审批", "批准", "审核批准人"),
 }
 TARGET_LABELS = {"目标值", "目标", "计划值", "计划", "任务数", "目标任务", "年度目标", "目标数", "计划数", "本年目标",
                  "本年计划", "年度计划", "目标任务数"}
@@ -64,7 +69,8 @@ CONFIDENCE_CONTAINS = "表头包含指标名称"
 CONFIDENCE_TAUGHT = "方案 [ingest] 指定的表头"
 CONFIDENCE_CONTENT = "按单元格内容识别"
 CONFIDENCE_HEADER = "按表头识别"
-TEXT_ROLES = ("round", "category", "question", "kind", "reason", "department", "item", "indicator", "member", "grade")
+TEXT_ROLES = ("round", "category", "question", "kind", "reason", "department", "item", "indicator", "member", "grade",
+              "approver")
 
 
 @dataclass
@@ -356,6 +362,8 @@ def _classify(view: Sheet, sheet_name: str, rel: str, scheme: Scheme, teach, hea
     if kind is None:
         header_kind = next((k for k, w in (("falsified", "弄虚作假"), ("veto", "否决"), ("adjustments", "加减分"))
                             if w in all_text), None)
+        if any(clean_header(p) in ROLE_HEADERS["corrected"] for parts in labels.values() for p in parts):
+            header_kind = "corrections"  # an approved value beside the original: a corrections register
         by_name = kind_by_name(where, scheme)
         if header_kind:
             kind, evidence = header_kind, "列标题"

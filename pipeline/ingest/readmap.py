@@ -16,6 +16,7 @@ KIND_LABELS = {
     "adjustments": "加减分登记表",
     "veto": "一票否决登记表",
     "falsified": "弄虚作假登记表",
+    "corrections": "更正申诉登记表",
     "ratings": "评分表",
     "history": "上年考核结果",
     "scorecard": "单位评分表",

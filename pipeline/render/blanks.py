@@ -182,7 +182,7 @@ def _register_choices(scheme: Scheme, kind: str) -> dict[str, list[str]]:
         out["kind"] = [a.name for a in scheme.adjustments]
     elif kind == "veto" and scheme.veto.items:
         out["item"] = list(scheme.veto.items)
-    elif kind == "falsified":
+    elif kind in ("falsified", "corrections"):
         out["indicator"] = [i.name for i in scheme.indicators]
     return out
 
@@ -191,6 +191,9 @@ def _register_validation(role: str, year: int) -> dict | None:
     if role == "value":
         return {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "输入有误",
                 "error_message": "请输入分值（正数；扣分也填正数，按类别扣减；按名次的类别填名次）"}
+    if role in ("original", "corrected"):
+        return {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                "error_title": "输入有误", "error_message": "请输入数值（与报表中的写法一致）"}
     if role == "date":  # outside the year only warns (kaohe does too: date-outside-year)
         return {"validate": "date", "criteria": "between", "minimum": dt.date(year, 1, 1),
                 "maximum": dt.date(year + 1, 12, 31), "error_type": "warning", "error_title": "请核实日期",

@@ -217,6 +217,22 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
     sheet.widths.apply(sheet.ws)
 
 
+# --------------------------------------------------------------------------------------------- 数据更正
+def _sheet_corrections(wb, st: Styles, results: Results) -> None:
+    """更正/申诉: every approved correction applied on top of the returns, original → corrected, why, who approved."""
+    if not results.corrections:
+        return
+    sheet = new_sheet(wb, st, "数据更正")
+    names = {i.id: i.name for i in results.indicators}
+    columns = [Col("单位", cap=20), Col("指标", cap=30), Col("原数值", "num", cap=12), Col("更正后数值", "num", cap=12),
+               Col("事由", "wrap", cap=40), Col("审批人", "center", cap=12), Col("审批日期", "center", cap=12),
+               Col("原数值所在单元格", cap=40), Col("更正登记（文件 › 工作表!单元格）", cap=40)]
+    rows = [[c.unit, f"{c.indicator} {names.get(c.indicator, '')}", c.original, c.corrected, c.reason, c.approver,
+             c.date or None, c.value_source, c.source] for c in results.corrections]
+    write_table(sheet, 0, columns, rows)
+    sheet.widths.apply(sheet.ws)
+
+
 # --------------------------------------------------------------------------------------------- 综合指数
 def _sheet_growth(wb, st: Styles, results: Results) -> None:
     """综合指数: every item's this-year and last-year values with their cells, the two indices, each unit's index
@@ -501,6 +517,7 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_indicator_scores(wb, st, results)
     _sheet_detail(wb, st, results)
     _sheet_survey(wb, st, results)
+    _sheet_corrections(wb, st, results)
     _sheet_growth(wb, st, results)
     _sheet_periods(wb, st, results)
     _sheet_ratings(wb, st, results)

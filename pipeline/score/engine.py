@@ -13,7 +13,7 @@ from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DerivedWeight, DetailRow, FalsifiedRecord, Gap,
-                       GradeLimit, GrowthInput, GrowthTrace, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
+                       CorrectionRecord, GradeLimit, GrowthInput, GrowthTrace, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
                        SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
                        VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, IMPUTED, Indicator, Node, Scheme, applies, full_of, weight_of
@@ -48,6 +48,7 @@ class _Engine:
         self.values = data.values
         self.tree = scheme.tree()
         self.falsified = {(f["unit"], f["indicator"]): f for f in data.falsified}
+        self.corrected = {(c["unit"], c["indicator"]): c for c in data.corrections}
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
         # (unit, indicator, period or None for the year-end) -> the value imputed for a gap; the 计算过程 of a score
         self.imputed: dict[tuple[str, str, str | None], Decimal] = {}
@@ -260,6 +261,7 @@ class _Engine:
                                            weight=publish(w, 4)) for key, ws in self.derived.items()
                              for ind, w in ws.items()],
             falsified=[FalsifiedRecord(**f) for f in self.data.falsified],
+            corrections=[CorrectionRecord(**c) for c in self.data.corrections],
             issues=[IssueRecord(**i.to_dict()) for i in self.data.issues],
             run=self.run_info,
         )
@@ -495,6 +497,14 @@ class _Engine:
     def tree_node(self, key: str) -> Node:
         return next(n for n in self.scheme.walk() if n.key == key)
 
+    def correction_note(self, unit: str, indicator: str, period: str | None) -> str:
+        """The approved correction behind a value (更正/申诉), said before any other note."""
+        c = self.corrected.get((unit, indicator)) if period is None else None
+        if c is None:
+            return ""
+        parts = "；".join(x for x in (c["reason"], f"审批人：{c['approver']}", c["date"], f"登记于 {c['source']}") if x)
+        return f"已更正：原数值 {c['original']:g} → {c['corrected']:g}（{parts}）"
+
     def falsified_note(self, unit: str, indicator: str) -> str:
         """The falsified-data register row behind a zero: who found it, why, and where it is registered."""
         f = self.falsified[(unit, indicator)]
@@ -537,7 +547,8 @@ class _Engine:
                 score=self.pub(score), method_label=ind.method_label,
                 calc=self.calc_text(rec.unit, ind, period),
                 source=rec.source, target_source=rec.target_source,
-                note=(self.falsified_note(rec.unit, rec.indicator) if (rec.unit, rec.indicator) in self.falsified
+                note=self.correction_note(rec.unit, rec.indicator, period) + (
+                      self.falsified_note(rec.unit, rec.indicator) if (rec.unit, rec.indicator) in self.falsified
                       else f"缺数据，按方案{self.gap_policy(rec.unit, ind, period)}"
                       if rec.value is None and ind.missing in GAP_POLICY
                       else "" if score is not None else "缺数据，已按方案处理"),

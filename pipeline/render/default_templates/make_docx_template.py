@@ -330,6 +330,11 @@ def build(path: Path) -> None:
          "{% if v.reason %}，{{ v.reason }}{% endif %}，一票否优，不得评为最高等次，不影响评奖。")
     tag("{%p endfor %}")
     h2("（三）数据审核情况")
+    tag("{%p if corrections %}")
+    para("经审批更正数据{{ corrections|length }}项：{% for c in corrections %}{{ c.unit }}“{{ c.indicator }}”由{{ c.original }}"
+         "更正为{{ c.corrected }}{% if c.reason %}（{{ c.reason }}）{% endif %}，审批人：{{ c.approver }}"
+         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    tag("{%p endif %}")
     para("{% if issues.total %}数据采集审核中共发现问题{{ issues.total }}条，其中{{ issues.text }}，"
          "详见数据问题清单。{% else %}数据采集审核中未发现问题。{% endif %}")
 

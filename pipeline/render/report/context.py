@@ -34,6 +34,7 @@ def report_context(results: Results) -> dict:
     vetoes = [{"unit": v.unit, "item": v.item, "department": v.department, "reason": v.reason,
                "grade": row_of[v.unit]["grade"] if v.unit in row_of else "",
                "rank": row_of[v.unit]["rank"] if v.unit in row_of else ""} for v in results.vetoes]
+    names = {i.id: i.name for i in results.indicators}
     top_grade_vetoes = [{"unit": v.unit, "item": v.item, "department": v.department, "reason": v.reason}
                         for v in results.top_grade_vetoes]
     counts = found.issues
@@ -62,6 +63,9 @@ def report_context(results: Results) -> dict:
         "vetoes": vetoes,
         "vetoed_units_text": join(found.vetoed_units),
         "top_grade_vetoes": top_grade_vetoes,
+        "corrections": [{"unit": c.unit, "indicator": names.get(c.indicator, c.indicator), "original": num(c.original),
+                         "corrected": num(c.corrected), "reason": c.reason, "approver": c.approver}
+                        for c in results.corrections],
         "grade_changes": [{"unit": u.unit, "grade": u.grade, "grade_by_total": u.grade_by_total, "note": u.grade_note}
                           for u in results.units if u.grade_note],
         "survey_units": _survey_units(results, f),
