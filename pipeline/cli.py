@@ -205,10 +205,13 @@ def _print_reading_map(outcome: RunOutcome) -> None:
     _echo()
 
 
-def _guarded(folder: str, check_only: bool) -> None:
+def _guarded(folder: str, check_only: bool, quiet: bool = False) -> None:
     path = _folder(folder)
-    outcome = _guard(path, lambda: run_assessment(path, check_only=check_only,
-                                                  progress=lambda f: _echo(f"读取 {f}", err=True)))
+    progress = None if quiet else (lambda f: _echo(f"读取 {f}", err=True))
+    outcome = _guard(path, lambda: run_assessment(path, check_only=check_only, progress=progress))
+    if quiet:  # for schedulers: one line, errors in full, the exit code says the rest
+        _print_quiet(outcome, check_only)
+        return
     if check_only:
         _print_reading_map(outcome)
     _print_issues(outcome)
@@ -223,6 +226,22 @@ def _guarded(folder: str, check_only: bool) -> None:
         _echo("\n检查完成：报表可以计分。")
         return
     _print_summary(outcome)
+
+
+def _print_quiet(outcome: RunOutcome, check_only: bool) -> None:
+    """--quiet: the errors (each with its cell) and one summary line; nothing when all is well but that line."""
+    counts = count_by_severity(outcome.issues)
+    for issue in (i for i in outcome.issues if i.severity == ERROR):
+        _echo(issue.text(), err=True)
+    tally = "，".join(f"{k} {counts[k]} 条" for k in (ERROR, WARNING, INFO) if k in counts) or "数据无问题"
+    if outcome.exit_code == EXIT_DATA:
+        _echo(f"kaohe：报表有错误，未计分（{tally}）；问题清单：{_issues_file(outcome)}", err=True)
+        sys.exit(EXIT_DATA)
+    if check_only:
+        _echo(f"kaohe：检查完成（{tally}）")
+        return
+    run = f"第 {outcome.run_id} 次运行" if outcome.run_id else "本次运行"
+    _echo(f"kaohe：{run}完成，{len(outcome.results.units)} 个单位已计分（{tally}）；结果在 output/")
 
 
 def _log_crash(folder: Path) -> Path | None:
@@ -242,18 +261,24 @@ def _log_crash(folder: Path) -> Path | None:
     return None
 
 
+QUIET = click.option("--quiet", "-q", is_flag=True,
+                     help="安静模式（定时任务用）：只输出错误和一行结果，退出码照常")
+
+
 @cli.command("run")
 @click.argument("folder", default=".", metavar="[文件夹]")
-def run_cmd(folder):
+@QUIET
+def run_cmd(folder, quiet):
     """读取报表、计分、排名、评奖，生成汇总表、分析报告和 results.json。"""
-    _guarded(folder, check_only=False)
+    _guarded(folder, check_only=False, quiet=quiet)
 
 
 @cli.command("check")
 @click.argument("folder", default=".", metavar="[文件夹]")
-def check_cmd(folder):
+@QUIET
+def check_cmd(folder, quiet):
     """只检查报表数据（单位名称、数值、缺报等），不计分。问题清单写入 output/数据问题.csv。"""
-    _guarded(folder, check_only=True)
+    _guarded(folder, check_only=True, quiet=quiet)
 
 
 @cli.command("templates")
