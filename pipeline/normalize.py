@@ -40,6 +40,8 @@ class _Normalizer:
         self.ingested = ingested
         self.issues: list[Issue] = list(ingested.issues)
         self.indicators = {i.id: i for i in scheme.measures}
+        # an indicator as a register names it: id, name or alias
+        self.indicator_by_name = {normalize_text(n): i.id for i in scheme.indicators for n in (i.id, i.name, *i.aliases)}
         self.group_of = {u.name: u.group for u in scheme.units}
         self.present: dict[tuple[str, str], set[str]] = {}  # (file, sheet) -> units it names correctly
         for row in ingested.rows:
@@ -334,16 +336,21 @@ class _Normalizer:
                         "source": (value_cell or row.unit).source})
         return out
 
+    def register_indicator(self, row: Row, unit: str) -> str | None:
+        """The indicator a register row names (id, name or alias); an unknown one is reported at its cell."""
+        ind_id = self.indicator_by_name.get(normalize_text(self.text(row, "indicator")))
+        if ind_id is None:
+            self.issue("unknown-indicator", row.fields.get("indicator", row.unit), unit, name=self.text(row, "indicator"),
+                       hint=suggest(self.text(row, "indicator"), [i.name for i in self.scheme.indicators]))
+        return ind_id
+
     def falsified(self) -> list[dict]:
         """弄虚作假 register: (unit, indicator) pairs that score 0, whatever the return says."""
-        by_name = {normalize_text(n): i.id for i in self.scheme.indicators for n in (i.id, i.name, *i.aliases)}
         out = []
         for row, unit in self.rows_of("falsified"):
             cell = row.fields.get("indicator", row.unit)
-            ind_id = by_name.get(normalize_text(self.text(row, "indicator")))
+            ind_id = self.register_indicator(row, unit)
             if ind_id is None:
-                self.issue("unknown-indicator", cell, unit, name=self.text(row, "indicator"),
-                           hint=suggest(self.text(row, "indicator"), [i.name for i in self.scheme.indicators]))
                 continue
             out.append({"unit": unit, "indicator": ind_id, "department": self.text(row, "department"),
                         "reason": self.text(row, "reason") or self.text(row, "item"), "source": cell.source})
@@ -353,17 +360,13 @@ class _Normalizer:
         """更正/申诉登记表: approved corrections applied on top of the returns, each traced. An entry is applied only
         when its 原数值 is what the return says (else it is an error naming both cells: never a guess at which is
         right) and an approver is named."""
-        by_name = {normalize_text(n): i.id for i in self.scheme.indicators for n in (i.id, i.name, *i.aliases)}
         labels = {i.id: i.label for i in self.scheme.indicators}
         year = str(self.scheme.assessment.year)
         at = {(r.unit, r.indicator): k for k, r in enumerate(values.itertuples(index=False)) if r.period == year}
         out, seen = [], {}
         for row, unit in self.rows_of("corrections"):
-            cell = row.fields.get("indicator", row.unit)
-            ind_id = by_name.get(normalize_text(self.text(row, "indicator")))
+            ind_id = self.register_indicator(row, unit)
             if ind_id is None:
-                self.issue("unknown-indicator", cell, unit, name=self.text(row, "indicator"),
-                           hint=suggest(self.text(row, "indicator"), [i.name for i in self.scheme.indicators]))
                 continue
             numbers = {}
             for role in ("original", "corrected"):
