@@ -20,6 +20,7 @@ from ..issues import Issue
 from ..numbers import control_chars
 from ..scheme import Scheme
 from . import bounded
+from . import cache as reading_cache
 from .parts import MAX_FILE_BYTES
 from .formulas import evaluate
 from ..units import UnitResolver
@@ -371,11 +372,26 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
     def job(path: Path, rel: str):
         return lambda: read_return(path, rel, context)
 
-    _preload_readers()
-
-    budgets = [bounded.budget(context.seconds, t[2].size) for t in todo]
-    readings = bounded.run_all([job(*t[:2]) for t in todo], budgets, parallel=READERS,
-                               started=(lambda i: progress(todo[i][1])) if progress else None)
+    # a return unchanged since the last run (bytes, place, scheme, kaohe) is not parsed again (ingest/cache.py)
+    fingerprint = hashlib.sha256(scheme.model_dump_json().encode("utf-8")).hexdigest()
+    keys = [reading_cache.cache_key(t[2].sha256, t[1], fingerprint) for t in todo]
+    cached = [reading_cache.load(folder, k) for k in keys]
+    fresh = [k for k, c in enumerate(cached) if c is None]
+    if fresh:
+        _preload_readers()
+    budgets = [bounded.budget(context.seconds, todo[k][2].size) for k in fresh]
+    got_fresh = bounded.run_all([job(*todo[k][:2]) for k in fresh], budgets, parallel=READERS,
+                                started=(lambda i: progress(todo[fresh[i]][1])) if progress else None)
+    readings = list(cached)
+    for k, got in zip(fresh, got_fresh):
+        readings[k] = got
+        if isinstance(got, FileReading):
+            reading_cache.store(folder, keys[k], got)
+    if progress:
+        for k, c in enumerate(cached):
+            if c is not None:
+                progress(f"{todo[k][1]}（未改动，沿用上次的读取结果）")
+    reading_cache.prune(folder, set(keys))
     for (path, rel, info), got in zip(todo, readings):
         if isinstance(got, bounded.BoundExceeded):
             result.issues.append(Issue(got.code, file=rel, params={"reason": got.reason}))

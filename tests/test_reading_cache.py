@@ -1,0 +1,60 @@
+"""Incremental reruns (issue 14, part 6): a return unchanged since the last run is not parsed again, and the rerun's
+outputs are byte for byte those of a run that read everything."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import openpyxl
+
+from conftest import kaohe
+from pipeline.ingest.cache import CACHE_DIR
+
+
+def digests(folder):
+    out = folder / "output"
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_rerun_reads_nothing_unchanged_and_gives_the_same_outputs(example, tmp_path):
+    first = kaohe("run", example)
+    assert first.returncode == 0
+    cold = digests(example)
+    assert len(list((example / CACHE_DIR).glob("*.json"))) == first.stderr.count("读取 ")
+    second = kaohe("run", example)
+    assert second.returncode == 0
+    assert second.stderr.count("（未改动，沿用上次的读取结果）") == first.stderr.count("读取 ")
+    assert digests(example) == cold  # every output byte-identical to the full read
+
+    # one return changes: only it is read again, and the outputs equal a fresh folder's that read everything
+    path = next((example / "input").rglob("*统计局*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    ws.cell(ws.max_row, ws.max_column).value = ws.cell(ws.max_row, ws.max_column).value  # re-save: new bytes
+    wb.save(path)
+    third = kaohe("run", example)
+    assert third.returncode == 0
+    assert third.stderr.count("未改动") == first.stderr.count("读取 ") - 1
+    fresh = tmp_path / "fresh"
+    shutil.copytree(example, fresh, ignore=shutil.ignore_patterns(".kaohe", "output", "归档", "*.sqlite", "运行对比"))
+    assert kaohe("run", fresh).returncode == 0
+    assert digests(example) == digests(fresh)
+
+
+def test_a_damaged_cache_entry_is_read_afresh(example):
+    assert kaohe("run", example).returncode == 0
+    cold = digests(example)
+    for entry in (example / CACHE_DIR).glob("*.json"):
+        entry.write_text('{"c": "RawCell", "v": {"oops": 1}}', encoding="utf-8")
+    res = kaohe("run", example)
+    assert res.returncode == 0 and "未改动" not in res.stderr
+    assert digests(example) == cold
+
+
+def test_a_changed_scheme_reads_every_return_again(example):
+    assert kaohe("run", example).returncode == 0
+    config = example / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('below = "60%"', 'below = "59%"'), encoding="utf-8")
+    res = kaohe("run", example)
+    assert res.returncode == 0 and "未改动" not in res.stderr
