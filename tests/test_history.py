@@ -248,3 +248,21 @@ def test_a_last_year_return_wins_over_the_record(tmp_path):
     assert "上年名次取自" not in res.stdout
     units = {u["unit"]: u for u in results_of(tmp_path)["units"]}
     assert units["丁镇"]["last_rank"] == 1 and units["甲镇"]["last_rank"] == 4
+
+
+def test_a_last_year_return_of_another_year_is_not_taken(tmp_path):
+    import xlsxwriter
+
+    year_folder(tmp_path, 2026, {"甲镇": 85, "乙镇": 95, "丙镇": 50, "丁镇": 90})
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "考核结果（上年）.xlsx")
+    ws = wb.add_worksheet("上年考核结果")
+    ws.write(0, 0, "2023年度乡镇考核结果")  # two years old: its ranks must not become 2025's
+    ws.write_row(1, 0, ["单位", "名次"])
+    for r, (u, rank) in enumerate({"甲镇": 4, "乙镇": 3, "丙镇": 2, "丁镇": 1}.items(), start=2):
+        ws.write_row(r, 0, [u, rank])
+    wb.close()
+    res = kaohe("check", tmp_path)
+    assert "标题写的是 2023 年的考核结果，本次考核为 2026 年，上年考核结果应为 2025 年，未采用" in res.stdout
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr  # history is optional in this scheme: no ranks, no guess
+    assert all(u["last_rank"] is None for u in results_of(tmp_path)["units"])

@@ -135,6 +135,18 @@ def sheet_period(where: Places, periods: list[str]) -> tuple[str, str] | list[st
     return None
 
 
+def results_year(where: Places, year: int) -> tuple[int, str] | None:
+    """The year a 上年考核结果 sheet's results are for, as `sheet_year`, except that a sheet named 上年… whose own
+    title names another year is that year: the title's 2023年度 outweighs the relative word (a file or folder name
+    describes the workbook, e.g. 2025年度考核办登记表, and does not)."""
+    if any(w in where.sheet for w in LAST_YEAR_WORDS) and not _years(where.sheet, bare=True):
+        titled = _years(where.title, bare=False)
+        if len(titled) == 1 and (found := titled.pop()) != year - 1:
+            return found, "标题"
+        return year - 1, "工作表名"
+    return sheet_year(where, year)
+
+
 @dataclass
 class Teaching:
     """What the scheme's `[ingest]` rules say about one sheet."""

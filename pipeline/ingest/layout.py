@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 from ..scheme import Scheme
 from ..units import UnitResolver
 from .axis import SECTION, Axis, find_axis, header_block
-from .evidence import first_named, kind_by_name, places, sheet_period, sheet_year, teaching
+from .evidence import first_named, kind_by_name, places, results_year, sheet_period, sheet_year, teaching
 from .reader import Sheet, cell_name
 
 UNIT_HEADER = re.compile(r"^(被考核|参评|考核)?(乡镇|乡镇街道|乡镇\(街道\)|单位|村|村居|村\(社区\)|部门|街道|乡镇名称|单位名称|村名)(名称)?$")
@@ -439,6 +439,11 @@ def _classify(view: Sheet, sheet_name: str, rel: str, scheme: Scheme, teach, hea
             if period:
                 context["period"] = period[0]
                 evidence = "；".join(x for x in (evidence, f"{period[1]}：{period[0]}") if x)
+    if kind == "history":  # last year's results must be last year's: another year's ranks are never taken
+        said = (teach.year, "方案 [ingest] 规则") if teach.year else results_year(where, scheme.assessment.year)
+        if said and said[0] != scheme.assessment.year - 1:
+            return (f"{said[1]}写的是 {said[0]} 年的考核结果，本次考核为 {scheme.assessment.year} 年，上年考核结果应为 "
+                    f"{scheme.assessment.year - 1} 年，未采用")
     _content_roles(kind, view, last, unit_col, labels, columns, unknown, confidence, scheme)
     if kind == "adjustments" and "kind" not in columns.values():
         named = teach.context.get("adjustment") or (first_named(where, [a.name for a in scheme.adjustments]) or [None])[0]
