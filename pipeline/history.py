@@ -188,6 +188,13 @@ class History:
         found = self.runs("year = ? AND status = ? AND results IS NOT NULL", (year, FINAL))
         return found[0] if found else None
 
+    def finals_before(self, year: int) -> dict[int, RunRecord]:
+        """Each earlier assessment year's newest 定稿 run, by year."""
+        out: dict[int, RunRecord] = {}
+        for r in self.runs("year < ? AND status = ? AND results IS NOT NULL", (year, FINAL)):
+            out.setdefault(r.year, r)  # newest first: the first seen is the newest
+        return dict(sorted(out.items()))
+
     def get(self, run_id: int) -> RunRecord | None:
         found = self.runs("id = ?", (run_id,))
         return found[0] if found else None

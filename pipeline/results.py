@@ -295,6 +295,16 @@ class CorrectionRecord:
 
 
 @dataclass
+class YearResult:
+    """One earlier year's approved (定稿) result of a unit, from the run history, for the report's trends."""
+
+    year: int
+    unit: str
+    rank: int
+    total: float
+
+
+@dataclass
 class AdjustmentEntry:
     """One row of the 加减分 register as read (before caps); value is positive, or the place for a rank kind."""
 
@@ -396,6 +406,7 @@ class Results:
     derived_weights: list[DerivedWeight]  # weights of `weighting` categories, from the data
     falsified: list[FalsifiedRecord]
     corrections: list[CorrectionRecord]
+    years: list[YearResult]  # earlier years' 定稿 results held by the run history (oldest first); [] without
     issues: list[IssueRecord]
     run: RunInfo
 

@@ -177,14 +177,15 @@ def status_text(check_only: bool, errors: bool, last_full) -> str:
 def _last_year_from_history(folder: Path, scheme: Scheme, data) -> None:
     """Last year's ranks and totals from last year's 定稿 run in the folder's history, when no return gives them
     (a 上年考核结果 return always wins). Said as a notice, so the office knows where the ranks came from."""
-    if data.history:
-        return
+    names = set(scheme.unit_names)
     with history.History(folder) as h:
-        final = h.final_of_year(scheme.assessment.year - 1)
-    if final is None:
+        finals = h.finals_before(scheme.assessment.year)
+    data.years = {y: {u["unit"]: (u["rank"], u["total"]) for u in r.results["units"] if u["unit"] in names}
+                  for y, r in finals.items()}  # the report's trends over the years the history holds
+    final = finals.get(scheme.assessment.year - 1)
+    if data.history or final is None:
         return
     where = f"{history.HISTORY_FILE} › 第{final.id}次运行（{scheme.assessment.year - 1}年定稿）"
-    names = set(scheme.unit_names)
     data.history.update({u["unit"]: {"rank": u["rank"], "total": Decimal(str(u["total"])), "source": where}
                          for u in final.results["units"] if u["unit"] in names})
     data.issues[:] = [i for i in data.issues

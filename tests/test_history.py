@@ -227,6 +227,14 @@ def test_next_years_rank_changes_come_from_last_years_final_run(tmp_path):
     assert {n: (u["rank"], u["last_rank"], u["rank_change"]) for n, u in units.items()} == {
         "乙镇": (1, 2, 1), "丁镇": (2, 4, 2), "甲镇": (3, 1, -2), "丙镇": (4, 3, -1)}
     assert units["丁镇"]["awards"] == ["进步奖"] and units["乙镇"]["awards"] == ["一等奖"]
+    # the report shows the trend over the years the history holds: 2025's 定稿, then 2026
+    html = (tmp_path / "output" / "考核情况分析报告.html").read_text(encoding="utf-8")
+    assert "<h3>历年考核情况</h3>" in html and "<th>2025年</th><th>2026年</th>" in html
+    assert '<td class="name">丁镇</td><td>第4名（60.00）</td><td>第2名（90.00）</td>' in html
+    from docx import Document
+
+    docx = "\n".join(p.text for p in Document(str(tmp_path / "output" / "考核情况分析报告.docx")).paragraphs)
+    assert "丁镇2025年第4名（60.00）、2026年第2名（90.00）" in docx
 
 
 def test_a_last_year_return_wins_over_the_record(tmp_path):

@@ -13,7 +13,7 @@ from ..dataset import Dataset
 from ..methods import Observation, score_indicator
 from ..numbers import CONTEXT, publish, round_half_up
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DerivedWeight, DetailRow, FalsifiedRecord, Gap,
-                       CorrectionRecord, GradeLimit, GrowthInput, GrowthTrace, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
+                       CorrectionRecord, GradeLimit, GrowthInput, YearResult, GrowthTrace, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
                        SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
                        VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, IMPUTED, Indicator, Node, Scheme, applies, full_of, weight_of
@@ -262,6 +262,8 @@ class _Engine:
                              for ind, w in ws.items()],
             falsified=[FalsifiedRecord(**f) for f in self.data.falsified],
             corrections=[CorrectionRecord(**c) for c in self.data.corrections],
+            years=[YearResult(year=y, unit=u, rank=r, total=t) for y, got in sorted(self.data.years.items())
+                   for u, (r, t) in got.items()],
             issues=[IssueRecord(**i.to_dict()) for i in self.data.issues],
             run=self.run_info,
         )

@@ -304,6 +304,12 @@ def build(path: Path) -> None:
     tag("{%p endfor %}")
     tag("{%p endif %}")
 
+    tag("{%p if trends %}")
+    para("历年考核情况（名次、总分，取自运行记录中各年度的定稿）：{% for r in trends.rows %}{{ r.unit }}"
+         "{% for c in r.cells %}{{ trends.years[loop.index0] }}年{{ c }}、{% endfor %}{{ trends.this_year }}年{{ r.now }}"
+         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    tag("{%p endif %}")
+
     # 五
     h1("五、薄弱指标与一票否决")
     h2("（一）薄弱指标")

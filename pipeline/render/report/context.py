@@ -58,6 +58,7 @@ def report_context(results: Results) -> dict:
         "award_groups": award_groups,
         "award_summary": award_summary,
         "progress": _progress(found, row_of),
+        "trends": _trends(results, f),
         "categories": [_category(c, f) for c in found.categories],
         "weak_indicators": [_weak(w) for w in found.weak],
         "vetoes": vetoes,
@@ -140,6 +141,20 @@ def _weights_text(results: Results) -> str:
         by_node.setdefault((w.category, w.method), []).append(f"{names[w.indicator]} {w.weight:.4f}")
     return join([f"{key}按{labels.weighting_label(method)}由本年数据确定指标权重（{join(ws)}）"
                  for (key, method), ws in by_node.items()], "；")
+
+
+def _trends(results: Results, f) -> dict | None:
+    """历年考核情况: each unit's rank and total in the earlier years the run history holds (定稿), then this year."""
+    if not results.years:
+        return None
+    years = sorted({y.year for y in results.years})
+    got = {(y.year, y.unit): y for y in results.years}
+    rows = []
+    for u in results.units:
+        cells = [f"第{got[(y, u.unit)].rank}名（{f(got[(y, u.unit)].total)}）" if (y, u.unit) in got else "—"
+                 for y in years]
+        rows.append({"unit": u.unit, "cells": cells, "now": f"第{u.rank}名（{f(u.total)}）"})
+    return {"years": years, "this_year": results.assessment.year, "rows": rows}
 
 
 def _survey_units(results: Results, f) -> list[dict]:
