@@ -167,6 +167,22 @@ def publish(value: Decimal | None, precision: int) -> float | None:
     return float(round_half_up(value, precision))
 
 
+def show(x) -> str:
+    """A number in a sentence (计算过程, findings): as written when short, else to 4 decimals (half up), no trailing
+    zeros; −0 shown as 0 ((8.4 − 8.4) ÷ (3.9 − 8.4) is −0 in Decimal)."""
+    d = to_decimal(x)
+    q = d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -4 else d
+    if q.is_zero():
+        q = abs(q)
+    text = f"{q:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def percent(rate: Decimal, places: int = 2) -> str:
+    """A rate as a sentence writes it: 0.5233 -> "52.33%", 0.6 -> "60%" (half up at `places`, no trailing zeros)."""
+    return show(round_half_up(to_decimal(rate) * 100, places)) + "%"
+
+
 def fmt(value: Decimal | float | None, precision: int) -> str:
     """Published figure as text with exactly `precision` decimals ("90.00")."""
     if value is None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from ..numbers import CONTEXT
+from ..numbers import CONTEXT, show  # noqa: F401 - show: re-exported for the methods' 计算过程 lines
 from ..scheme_base import _check_range, _Model
 
 ZERO = Decimal(0)
@@ -183,16 +183,6 @@ class TargetedIndicator(IndicatorBase):
     @property
     def target_text(self) -> str:
         return "报表目标值" if self.target == "column" else f"目标 {self.target:g}"
-
-
-def show(x) -> str:
-    """A number in a 计算过程 line: as written when short, else to 4 decimals (half up), no trailing zeros."""
-    d = D(x)
-    q = d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -4 else d
-    if q.is_zero():
-        q = abs(q)  # (8.4 − 8.4) ÷ (3.9 − 8.4) is −0 in Decimal: shown as 0
-    text = f"{q:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def score_indicator(ind: IndicatorBase, observations: dict[str, Observation]) -> dict[str, Decimal | None]:

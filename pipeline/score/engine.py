@@ -11,14 +11,14 @@ from decimal import Decimal, localcontext
 
 from ..dataset import Dataset
 from ..methods import Observation, score_indicator
-from ..numbers import CONTEXT, publish, round_half_up
+from ..numbers import CONTEXT, publish, round_half_up, show
 from ..results import (AdjustmentEntry, AwardEntry, Benchmark, CategoryNode, DerivedWeight, DetailRow, FalsifiedRecord, Gap,
                        CorrectionRecord, GradeLimit, GrowthInput, YearResult, GrowthTrace, IndicatorInfo, IssueRecord, PeriodResult, RatingsTrace, RatingUse, Results, RunInfo,
                        SurveyCategory, SurveyRow, SurveyStats, SurveySummary, TopCategory, UnitResult, VetoEntry,
                        VetoRecord, in_memory_run)
 from ..scheme import GAP_POLICY, IMPUTED, Indicator, Node, Scheme, applies, full_of, weight_of
 from .aggregate import aggregate
-from .grade_rules import grade_limits, is_top_grade_item
+from .grade_rules import grade_limits, split_vetoes
 from .growth import composite_index, growth_scores, index_parts
 from .impute import imputed_values
 from .targets import Attainment
@@ -50,6 +50,7 @@ class _Engine:
         self.falsified = {(f["unit"], f["indicator"]): f for f in data.falsified}
         self.corrected = {(c["unit"], c["indicator"]): c for c in data.corrections}
         self.current = data.values[data.values["period"] == str(scheme.assessment.year)]
+        self._values_of: dict[int, dict[str, dict[str, Decimal | None]]] = {}  # period_values, per year
         # (unit, indicator, period or None for the year-end) -> the value imputed for a gap; the 计算过程 of a score
         self.imputed: dict[tuple[str, str, str | None], Decimal] = {}
         self.calc: dict[tuple[str, str, str | None], str] = {}
@@ -69,10 +70,13 @@ class _Engine:
         return [self.units]
 
     def period_values(self, period: int) -> dict[str, dict[str, Decimal | None]]:
-        out: dict[str, dict[str, Decimal | None]] = {}
-        for rec in self.values[self.values["period"] == str(period)].itertuples(index=False):
-            out.setdefault(rec.indicator, {})[rec.unit] = rec.value
-        return out
+        """indicator -> unit -> value of one year (built once: weights, composite indices and targets all read it)."""
+        if period not in self._values_of:
+            out: dict[str, dict[str, Decimal | None]] = {}
+            for rec in self.values[self.values["period"] == str(period)].itertuples(index=False):
+                out.setdefault(rec.indicator, {})[rec.unit] = rec.value
+            self._values_of[period] = out
+        return self._values_of[period]
 
     def growth_component(self, comp) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, GrowthTrace]]:
         """(index, score, trace) per unit for a composite-index component."""
@@ -171,8 +175,7 @@ class _Engine:
         growth = {c.name: self.growth_component(c) for c in s.components if c.kind == "growth_index"}
         survey = score_survey(s.survey, self.data.tallies, self.units) if s.survey else None
         adj_sum = self.adjustment_sums()
-        vetoed = [v for v in self.data.vetoes if not is_top_grade_item(s, v["item"])]
-        top_grade = [v for v in self.data.vetoes if is_top_grade_item(s, v["item"])]  # 一票否优
+        vetoed, top_grade = split_vetoes(s, self.data.vetoes)  # 一票否决, 一票否优
         vetoes: dict[str, list[dict]] = {}
         for v in vetoed:
             vetoes.setdefault(v["unit"], []).append(v)
@@ -519,13 +522,13 @@ class _Engine:
         text = self.calc.get((unit, ind.id, period), "")
         value = self.imputed.get((unit, ind.id, period))
         if value is not None and text:
-            return f"补齐值 {round_half_up(value, 4).normalize():f}；{text}"
+            return f"补齐值 {show(value)}；{text}"
         return text
 
     def gap_policy(self, unit: str, ind, period: str | None = None) -> str:
         """How a blank value was scored, worded: "记 0 分", or "以同组单位平均值补齐（12.5）" with the value used."""
         value = self.imputed.get((unit, ind.id, period))
-        return GAP_POLICY[ind.missing] + (f"（{round_half_up(value, 4).normalize():f}）" if value is not None else "")
+        return GAP_POLICY[ind.missing] + (f"（{show(value)}）" if value is not None else "")
 
     def detail(self, ind_scores, period_scores: dict) -> list[DetailRow]:
         """The trace of every indicator score: the year-end's rows, then each periodic check's."""

@@ -10,23 +10,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..numbers import normalize_text
+from ..numbers import normalize_text, percent as _pct, to_decimal as _d
 from ..results import GradeLimit
 from ..scheme import GradeRule, Scheme, full_of
 
 
-def _d(x) -> Decimal:
-    return Decimal(str(x))
-
-
 def _num(x: Decimal) -> str:
-    text = f"{x.normalize():f}"
-    return text
-
-
-def _pct(x: Decimal) -> str:
-    """A rate as the outputs write it: 55.5% (at most two decimals, no trailing zeros)."""
-    return _num((x * 100).quantize(Decimal("0.01")).normalize()) + "%"
+    """A published figure or a rule's line exactly as it stands (no trailing zeros)."""
+    return f"{x.normalize():f}"
 
 
 def _below(value: Decimal, full: Decimal, rule: GradeRule) -> str | None:
@@ -94,5 +85,9 @@ def grade_limits(scheme: Scheme, nodes: dict, row: dict, top_grade: list[dict]) 
     return out
 
 
-def is_top_grade_item(scheme: Scheme, item: str) -> bool:
-    return normalize_text(item) in {normalize_text(i) for i in scheme.veto.top_grade_items}
+def split_vetoes(scheme: Scheme, entries: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The veto register's entries as (一票否决, 一票否优): an entry whose item is one of `veto.top_grade_items` blocks
+    only the top grade."""
+    top = {normalize_text(i) for i in scheme.veto.top_grade_items}
+    vetoed = [v for v in entries if normalize_text(v["item"]) not in top]
+    return vetoed, [v for v in entries if normalize_text(v["item"]) in top]

@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..numbers import round_half_up
+from ..numbers import percent as _pct, round_half_up, show as _num, to_decimal as _d
 from ..results import TargetResult
 from ..scheme import Scheme, Target
-
-
-def _d(x) -> Decimal:
-    return Decimal(str(x))
-
-
-def _num(x: Decimal) -> str:
-    return f"{x.normalize():f}" if x == x.to_integral() or x.as_tuple().exponent >= -4 else f"{round_half_up(x, 4):f}"
 
 
 def _ahead(margin: Decimal | int, unit: str, fmt=str) -> str:
@@ -29,10 +21,6 @@ def _ahead(margin: Decimal | int, unit: str, fmt=str) -> str:
     if margin < 0:
         return f"差{fmt(-margin)}{unit}"
     return "正好达到"
-
-
-def _pct(x: Decimal) -> str:
-    return f"{round_half_up(x * 100, 2).normalize():f}%"
 
 
 class Attainment:
@@ -105,7 +93,7 @@ class Attainment:
         growth = value / last - 1
         margin = (growth - goal) * 100  # percentage points
         return self._result(t, name, f"增长{_pct(goal)}", f"增长{_pct(growth)}", growth >= goal, margin,
-                            _ahead(round_half_up(margin, 2), "个百分点", lambda x: f"{x.normalize():f}"))
+                            _ahead(round_half_up(margin, 2), "个百分点", _num))
 
     @staticmethod
     def _result(t: Target, default_name: str, declared: str, achieved: str, met: bool | None,
