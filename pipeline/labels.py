@@ -99,6 +99,9 @@ def target_text(t) -> str:
     return f"{t.name}（{t.achieved}，{target_verdict(t.met)}{margin}）"
 
 
+# -- objective weights (the scheme's `weighting`) -----------------------------------------------------------------
+WEIGHTING_LABELS = {"entropy": "熵权法", "critic": "CRITIC 法"}
+
+
 def weighting_label(method: str) -> str:
-    """熵权法 / CRITIC 法 (the scheme's `weighting`)."""
-    return {"entropy": "熵权法", "critic": "CRITIC 法"}[method]
+    return WEIGHTING_LABELS[method]

@@ -19,7 +19,8 @@ from .numbers import NotADate, NotANumber, is_date, normalize_text, parse_date, 
 from .plausibility import check_values
 from .scheme import GAP_POLICY, IMPUTED, Scheme
 from .score.impute import imputed_values
-from .score.weights import WEIGHTING_LABELS, tree_weights
+from .labels import WEIGHTING_LABELS
+from .score.weights import tree_weights
 from .dataset import VALUE_COLUMNS, Dataset, Tally
 from .resubmission import find_pairs, fold_issues, take_newest
 from .completeness import examined, register_issues

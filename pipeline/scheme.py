@@ -124,30 +124,30 @@ class Veto(_Model):
         return self
 
 
+def _fraction(value, key: str, what: str, example: str, signed: bool = False) -> tuple[Decimal, bool]:
+    """(the fraction a scheme value writes, whether it was a percent text): 0.6 -> 0.6, "60%" -> 0.6; anything
+    else is refused as not a `what` (比例, 增长率), showing `example`."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(" + ("[+-]?" if signed else "") + r"\d+(?:\.\d+)?)\s*[%％]\s*", value)
+        if not m:
+            raise ValueError(f"{key} = \"{value[:20]}\" 应为{what}，如 {example}")
+        return Decimal(m[1]) / 100, True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value)), False
+    raise ValueError(f"{key} 应为{what}，如 {example}")
+
+
 def parse_rate(value, key: str) -> Decimal:
     """A share or rate as a scheme writes it: a fraction in (0, 1] (0.6) or a percent text ("60%").
 
     60 for 60% is refused, never read as 6000%: an office that writes it means a percent, and guessing which
     is exactly the silent wrong result kaohe must not give."""
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", value)
-        if not m:
-            raise ValueError(f"{key} = \"{value[:20]}\" 应为比例，如 0.6 或 \"60%\"")
-        rate = Decimal(m[1]) / 100
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        rate = Decimal(str(value))
-    else:
-        raise ValueError(f"{key} 应为比例，如 0.6 或 \"60%\"")
+    rate, _ = _fraction(value, key, "比例", "0.6 或 \"60%\"")
     if rate > 1:
         raise ValueError(f"{key} = {value} 大于 1：比例请写作 0.6 或 \"60%\"（不要写作 60）")
     if rate <= 0:
         raise ValueError(f"{key} 应大于 0")
     return rate
-
-
-# What a grade rule compares, and the Chinese name of it in messages and outputs.
-GRADE_MEASURES = {"total": "总分", "component": "组成部分得分", "category": "指标类别得分",
-                  "any_category": "任一一级指标得分率", "satisfaction_rate": "满意率"}
 
 
 class GradeRule(_Model):
@@ -463,21 +463,10 @@ class Category(_Model):
 def parse_growth(value, key: str) -> Decimal:
     """A growth rate as a scheme writes it: a fraction (0.12) or a percent text ("12%", "150%", "-5%").
     A number above 1 is refused: 12 for 12% would otherwise be read as 1200%."""
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*", value)
-        if not m:
-            raise ValueError(f"{key} = \"{value[:20]}\" 应为增长率，如 0.12 或 \"12%\"")
-        return Decimal(m[1]) / 100
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value > 1:
-            raise ValueError(f"{key} = {value} 大于 1：增长率请写作 0.12 或 \"12%\"（超过 100% 的写作 \"150%\"）")
-        return Decimal(str(value))
-    raise ValueError(f"{key} 应为增长率，如 0.12 或 \"12%\"")
-
-
-# What a declared target is about, in Chinese (results, workbook, report).
-TARGET_KINDS = {"grade": "等次", "rank": "名次", "rank_change": "名次进位", "score": "得分",
-                "indicator": "指标值", "growth": "增长"}
+    growth, written_as_percent = _fraction(value, key, "增长率", "0.12 或 \"12%\"", signed=True)
+    if not written_as_percent and growth > 1:
+        raise ValueError(f"{key} = {value} 大于 1：增长率请写作 0.12 或 \"12%\"（超过 100% 的写作 \"150%\"）")
+    return growth
 
 
 class Target(_Model):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from .. import labels
 from ..results import Results
-from ..score.weights import WEIGHTING_LABELS
 from ..score.weights import describe as describe_weighting
 from .issues_book import sheet_issues
 from .xlsx_base import (
@@ -283,8 +282,8 @@ def _sheet_periods(wb, st: Styles, results: Results) -> None:
             rows.append([u.unit, c.name, *(got.get(p) for p in periods), u.components[c.name]])
     _, r = write_table(sheet, 0, columns, rows)
     for c in comps:
-        weights = "、".join(f"{p.period} {p.weight:.0%}" if (p.weight * 100).is_integer() else f"{p.period} {p.weight:.2%}"
-                            for p in (results.units[0].periods[c.name] if results.units else []))
+        weights = "、".join(f"{p} {w:.0%}" if (w * 100) % 1 == 0 else f"{p} {w:.2%}"
+                            for p, w in c.weights_of_periods.items())  # the scheme's weights, not a unit's copy
         merge(sheet, r, 0, len(columns) - 1, f"注：{c.name}合计 = 各期得分按权重合计（{weights}）；各期得分按各指标的计分方法"
               f"以当期数据计算，满分{trim_number(c.full)}分。", st.note)
         sheet.ws.set_row(r, 30)
@@ -409,7 +408,7 @@ def _sheet_method(wb, st: Styles, results: Results) -> None:
         names = {i.id: i.name for i in results.indicators}
         columns = [Col("指标类别", cap=24), Col("赋权方法", "center", cap=12), Col("指标编号", "center", cap=8),
                    Col("指标", cap=30), Col("权重", "q4", cap=10)]
-        rows = [[w.category, WEIGHTING_LABELS[w.method], w.indicator, names[w.indicator], w.weight]
+        rows = [[w.category, labels.weighting_label(w.method), w.indicator, names[w.indicator], w.weight]
                 for w in results.derived_weights]
         _, r = write_table(sheet, r, columns, rows)
         for method in dict.fromkeys(w.method for w in results.derived_weights):

@@ -114,9 +114,6 @@ def critic_weights(values: dict[str, dict[str, Decimal | None]], directions: dic
         return {ind: cj / total_c for ind, cj in c.items()}
 
 
-WEIGHTING_LABELS = {"entropy": "熵权法", "critic": "CRITIC 法"}
-
-
 def tree_weights(scheme, current: dict[str, dict[str, Decimal | None]],
                  falsified: set[tuple[str, str]]) -> tuple[dict[str, dict[str, Decimal]], list[tuple[str, str]]]:
     """The derived weights of every `weighting` node of the scheme's tree: (node key -> indicator id -> weight,
