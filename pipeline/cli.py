@@ -336,12 +336,10 @@ def init_cmd(folder, form):
 
 # -- the run history (考核运行记录.sqlite): history, diff, publish ------------------------------------------------
 def _history_runs(path: Path):
-    from .history import History
+    from .history import History, history_path
 
     if not (path / "config.toml").is_file():
         raise SchemeError(f"“{path}”中没有 config.toml，不是考核文件夹")
-    from .history import history_path
-
     if not history_path(path).exists():
         return []
     with History(path) as h:

@@ -66,5 +66,5 @@ def register_issues(scheme: Scheme, ingested: IngestResult) -> list[Issue]:
             out.append(Issue("missing-register", params={"register": name, "examined": examined(ingested),
                                                          "key": kind}))
         else:
-            out.append(Issue("optional-register", params={"register": name}))
+            out.append(Issue("optional-register", params={"register": name, "key": kind}))
     return out

@@ -188,9 +188,8 @@ def _last_year_from_history(folder: Path, scheme: Scheme, data) -> None:
     where = f"{history.HISTORY_FILE} › 第{final.id}次运行（{scheme.assessment.year - 1}年定稿）"
     data.history.update({u["unit"]: {"rank": u["rank"], "total": Decimal(str(u["total"])), "source": where}
                          for u in final.results["units"] if u["unit"] in names})
-    data.issues[:] = [i for i in data.issues
-                      if not (i.code in ("missing-register", "optional-register") and i.params.get("key") == "history"
-                              or i.code == "optional-register" and i.params.get("register") == "上年考核结果")]
+    data.issues[:] = [i for i in data.issues  # the record stands in for the 上年考核结果 register
+                      if not (i.code in ("missing-register", "optional-register") and i.params.get("key") == "history")]
     data.issues.append(Issue("history-from-record", params={
         "where": where, "count": len(data.history), "missing": "、".join(n for n in scheme.unit_names
                                                                         if n not in data.history) or "无"}))
@@ -204,7 +203,9 @@ def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: R
             finished_at=history.now_text(scheme.assessment.timezone), kind="run", scheme_hash=scheme_hash(folder),
             title=scheme.assessment.title, year=scheme.assessment.year, units=len(scheme.units),
             counts=count_by_severity(issues), generation=current.name if current else "",
-            results=None if results is None else results.file_bytes(), issues=[i.to_dict() for i in issues],
+            # results.json exactly as published (read back, not serialised a second time)
+            results=None if results is None else (current.path / RESULTS_JSON).read_bytes(),
+            issues=[i.to_dict() for i in issues],
             inputs=[(f.path, f.sha256) for f in files])
 
 
