@@ -19,7 +19,7 @@ from . import __version__, publish
 from .entry import Interrupted, interrupted_by, quiet_signals
 from .issues import ERROR, INFO, WARNING
 from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, FolderNotWritable, LockedError,
-                  RunOutcome, count_by_severity, run_assessment, write_blank_templates)
+                  RunOutcome, StampError, count_by_severity, run_assessment, write_blank_templates)
 from .render.report import ReportTemplateError
 from .render.xlsx_fill import FillError
 from .history import HistoryError
@@ -155,6 +155,17 @@ def _print_summary(outcome: RunOutcome) -> None:
     _echo("\n输出文件：")
     for path in outcome.outputs:
         _echo(f"  {path}")
+    if note := _final_note(outcome):
+        _echo(f"\n{note}")
+
+
+def _final_note(outcome: RunOutcome) -> str:
+    """After the year's 定稿, a later run is a trial: say so, and where the approved results are."""
+    final = outcome.final
+    if final is None:
+        return ""
+    return (f"注意：本年度已于第 {final.id} 次运行定稿（定稿结果在 {publish.ARCHIVE_DIR}/{final.generation}/），本次结果为试算，"
+            f"不替换定稿；与定稿的差异可运行 kaohe diff 查看。")
 
 
 def _previous(path: Path, store=publish.outputs) -> str:
@@ -175,7 +186,7 @@ def _guard(path: Path, work: Callable[[], T], store=publish.outputs) -> T:
     """Run one command's work; every failure becomes a Chinese message and an exit code, never a traceback."""
     try:
         return work()
-    except (SchemeError, LockedError, FolderNotWritable, HistoryError) as exc:
+    except (SchemeError, LockedError, FolderNotWritable, HistoryError, StampError) as exc:
         _echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_SCHEME)
     except (ReportTemplateError, FillError) as exc:  # the office's own template: a configuration problem
@@ -205,9 +216,13 @@ def _print_reading_map(outcome: RunOutcome) -> None:
     _echo()
 
 
+def _progress(quiet: bool):
+    return None if quiet else (lambda f: _echo(f"读取 {f}", err=True))
+
+
 def _guarded(folder: str, check_only: bool, quiet: bool = False) -> None:
     path = _folder(folder)
-    progress = None if quiet else (lambda f: _echo(f"读取 {f}", err=True))
+    progress = _progress(quiet)
     outcome = _guard(path, lambda: run_assessment(path, check_only=check_only, progress=progress))
     if quiet:  # for schedulers: one line, errors in full, the exit code says the rest
         _print_quiet(outcome, check_only)
@@ -242,6 +257,8 @@ def _print_quiet(outcome: RunOutcome, check_only: bool) -> None:
         return
     run = f"第 {outcome.run_id} 次运行" if outcome.run_id else "本次运行"
     _echo(f"kaohe：{run}完成，{len(outcome.results.units)} 个单位已计分（{tally}）；结果在 output/")
+    if note := _final_note(outcome):
+        _echo(note)
 
 
 def _log_crash(folder: Path) -> Path | None:
@@ -459,8 +476,10 @@ def _num(x) -> str:
 @click.option("--as", "status", required=True, type=click.Choice(["公示", "定稿"]), help="标为公示或定稿")
 @click.option("--replace", is_flag=True, help="已有定稿时，用最近一次运行替换它（原定稿改记为公示）")
 def publish_cmd(folder, status, replace):
-    """把最近一次已计分的运行标为“公示”或“定稿”。已有定稿时不会被悄悄替换：须加 --replace。"""
-    from .history import FINAL, PUBLICITY, History, now_text
+    """把最近一次已计分的运行标为“公示”或“定稿”，并重新生成该次运行的结果（各表标题标明“公示稿”；定稿为正式结果）。
+    已有定稿时不会被悄悄替换：须加 --replace。"""
+    from .history import FINAL
+    from .run import Stamp
 
     path = _folder(folder)
     runs = _guard(path, lambda: _history_runs(path))
@@ -468,24 +487,15 @@ def publish_cmd(folder, status, replace):
     if latest is None:
         _echo("错误：运行记录中还没有已计分的运行，请先运行 kaohe run。", err=True)
         sys.exit(EXIT_SCHEME)
-    final = next((r for r in runs if r.status == FINAL and r.id != latest.id), None)
+    final = next((r for r in runs if r.status == FINAL and r.year == latest.year and r.id != latest.id), None)
     if status == FINAL and final is not None and not replace:
         _echo(f"错误：第 {final.id} 次运行已定稿。如确需以第 {latest.id} 次运行替换，请加 --replace"
               f"（先用 kaohe diff . {final.id} {latest.id} 核对变化）。", err=True)
         sys.exit(EXIT_SCHEME)
-
-    def mark():
-        from .lock import folder_lock
-
-        with folder_lock(path), History(path) as h:
-            when = now_text(latest.results["assessment"].get("timezone", "Asia/Shanghai"))
-            if status == FINAL and final is not None:
-                h.set_status(final.id, PUBLICITY, when)
-            h.set_status(latest.id, status, when)
-
-    _guard(path, mark)
-    _echo(f"第 {latest.id} 次运行（{latest.finished_at[:16].replace('T', ' ')}）已标为“{status}”。"
-          + (f"原定稿第 {final.id} 次运行改记为“公示”。" if status == FINAL and final is not None else ""))
+    outcome = _guard(path, lambda: run_assessment(path, progress=_progress(False), stamp=Stamp(latest, status)))
+    _echo(f"第 {latest.id} 次运行（{latest.finished_at[:16].replace('T', ' ')}）已标为“{status}”，output/ 中的结果已按该次运行"
+          f"重新生成{'，各表标题标明“公示稿”' if status != FINAL else '，为正式结果'}。"
+          + (f"原定稿第 {outcome.replaced} 次运行改记为“公示”。" if outcome.replaced else ""))
 
 
 def main() -> None:

@@ -86,6 +86,16 @@ class RunRecord:
     def totals(self) -> dict[str, float]:
         return {u["unit"]: u["total"] for u in (self.results or {}).get("units", [])}
 
+    def where(self) -> str:
+        """How a figure taken from this run is sourced: the record file, the run and what it was."""
+        return f"{HISTORY_FILE} › 第{self.id}次运行（{self.year}年{self.status}）"
+
+    def growth_values(self) -> dict[tuple[str, str], tuple[str, float, str]]:
+        """Each composite-index item's value this run read, by (unit, item id): (item name, value, its cell)."""
+        return {(u["unit"], it["item"]): (it["name"], it["value"], it["value_source"])
+                for u in (self.results or {}).get("units", []) for g in u["growth"].values() for it in g["items"]
+                if it["value"] is not None}
+
 
 def history_path(folder: Path) -> Path:
     return Path(folder) / HISTORY_FILE
@@ -164,9 +174,22 @@ class History:
         except sqlite3.Error as exc:
             raise HistoryError(f"无法写入运行记录文件 {self.path.name}（{_reason(exc)}）") from None
 
-    def set_status(self, run_id: int, status: str, when: str) -> None:
-        with self.conn:
-            self.conn.execute("UPDATE runs SET status = ?, status_changed_at = ? WHERE id = ?", (status, when, run_id))
+    def publish(self, run_id: int, status: str, when: str, generation: str) -> int | None:
+        """Mark a run 公示 or 定稿, its outputs now being `generation` (generated again with that status), in one
+        transaction. A new 定稿 demotes the year's earlier 定稿 run to 公示 (the CLI asks for --replace first);
+        that run's number is returned."""
+        year = self.conn.execute("SELECT year FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+        old = self.runs("year = ? AND status = ? AND id != ?", (year, FINAL, run_id)) if status == FINAL else []
+        try:
+            with self.conn:
+                for r in old:
+                    self.conn.execute("UPDATE runs SET status = ?, status_changed_at = ? WHERE id = ?",
+                                      (PUBLICITY, when, r.id))
+                self.conn.execute("UPDATE runs SET status = ?, status_changed_at = ?, generation = ? WHERE id = ?",
+                                  (status, when, generation, run_id))
+        except sqlite3.Error as exc:
+            raise HistoryError(f"无法写入运行记录文件 {self.path.name}（{_reason(exc)}）") from None
+        return old[0].id if old else None
 
     # -- reading ---------------------------------------------------------------------------------------------------
     def runs(self, where: str = "", params: tuple = ()) -> list[RunRecord]:

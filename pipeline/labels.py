@@ -100,6 +100,15 @@ def target_text(t) -> str:
 
 
 # -- objective weights (the scheme's `weighting`) -----------------------------------------------------------------
+# A run's results are 试算 until the office marks them (kaohe publish --as 公示|定稿); every output says which
+STATUS_MARKS = {"试算": "（试算稿）", "公示": "（公示稿）", "定稿": ""}  # after the title; a 定稿 reads as the document
+STATUS_LABELS = {"试算": "试算（未经审定，不得作为正式结果报送或公示）", "公示": "公示稿（公示期内可申诉）", "定稿": "定稿"}
+
+
+def status_mark(status: str) -> str:
+    return STATUS_MARKS[status]
+
+
 WEIGHTING_LABELS = {"entropy": "熵权法", "critic": "CRITIC 法"}
 
 

@@ -26,6 +26,7 @@ from .resubmission import find_pairs, fold_issues, take_newest
 from .completeness import examined, register_issues
 from .consistency import agrees, cell_number, check_header_points, check_row_sums, check_totals
 from .units import UnitResolver
+from .history import RunRecord
 
 # A sheet with more unknown unit names than this is most likely not a return of this scheme (or a generated
 # 100,000-row table): the first ones are listed, the rest are counted in one issue.
@@ -35,8 +36,12 @@ MIN_ROWS_POINTS_GUARD = 3
 
 
 class _Normalizer:
-    def __init__(self, scheme: Scheme, ingested: IngestResult):
+    def __init__(self, scheme: Scheme, ingested: IngestResult, last_final: RunRecord | None = None):
         self.scheme = scheme
+        # last year's 定稿 run: composite-index items' values it read stand in for a missing 上年值
+        self.last_final = last_final
+        self.recorded_last = last_final.growth_values() if last_final is not None else {}
+        self.recorded_used = 0
         self.units = UnitResolver(scheme)
         self.ingested = ingested
         self.issues: list[Issue] = list(ingested.issues)
@@ -207,15 +212,28 @@ class _Normalizer:
                     })
                     if ind.method == "growth":  # a composite-index item also needs last year's value
                         last, lcell = found.get((unit, ind.id, "last"), (None, None))
-                        if cell is not None and last is None and (unit, ind.id, "last") not in self.failed:
-                            self.issue("missing-last-year", lcell or cell, unit, ind.label)
+                        lsource = lcell.source if lcell else ""
+                        unread = (unit, ind.id, "last") in self.failed
+                        if cell is not None and last is None and not unread:
+                            last, lsource = self.last_from_record(unit, ind)
+                            if last is None:
+                                self.issue("missing-last-year", lcell or cell, unit, ind.label)
                         elif last is not None:
                             self.check_range(ind, last, lcell, unit, "last")
                         records.append({
                             "unit": unit, "indicator": ind.id, "period": str(self.scheme.assessment.year - 1),
-                            "value": last, "target": None, "source": lcell.source if lcell else "", "target_source": "",
+                            "value": last, "target": None, "source": lsource, "target_source": "",
                         })
         return records
+
+    def last_from_record(self, unit: str, ind) -> tuple[Decimal | None, str]:
+        """A composite-index item's 上年值 that no return gives: the value last year's 定稿 run read for it, with
+        that run and the cell it came from, when the item is still the same (same id and name)."""
+        name, value, cell = self.recorded_last.get((unit, ind.id), (None, None, ""))
+        if name != ind.name or value is None:
+            return None, ""
+        self.recorded_used += 1
+        return Decimal(str(value)), f"{self.last_final.where()} › {cell}"
 
     def _source_file(self, indicator: str, period: str | None = None) -> str:
         """The (first) file whose table carries the indicator (for the year-end, or one periodic check): where the
@@ -533,13 +551,40 @@ class _Normalizer:
         return out
 
 
-def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
+def _from_record(scheme: Scheme, data: Dataset, finals: dict[int, RunRecord], growth_used: int) -> None:
+    """What earlier years' 定稿 runs give where the returns are silent: the report's trends over the years the history
+    holds; last year's ranks and totals when no 上年考核结果 return gives them (a return always wins); and a notice for
+    each, so the office knows where the figures came from."""
+    names = set(scheme.unit_names)
+    data.years = {y: {u["unit"]: (u["rank"], u["total"]) for u in r.results["units"] if u["unit"] in names}
+                  for y, r in finals.items()}
+    final = finals.get(scheme.assessment.year - 1)
+    if final is None:
+        return
+    if growth_used:
+        data.issues.append(Issue("last-values-from-record", params={"where": final.where(), "count": growth_used}))
+    if data.history:
+        return
+    data.history.update({u["unit"]: {"rank": u["rank"], "total": Decimal(str(u["total"])),
+                                     "source": f"{final.where()} › {u['unit']}"}
+                         for u in final.results["units"] if u["unit"] in names})
+    data.issues[:] = [i for i in data.issues  # the record stands in for the 上年考核结果 register
+                      if not (i.code in ("missing-register", "optional-register") and i.params.get("key") == "history")]
+    data.issues.append(Issue("history-from-record", params={
+        "where": final.where(), "count": len(data.history), "missing": "、".join(n for n in scheme.unit_names
+                                                                              if n not in data.history) or "无"}))
+
+
+def normalize(scheme: Scheme, ingested: IngestResult, finals: dict[int, RunRecord] | None = None) -> Dataset:
+    """The returns (and, where they are silent, earlier years' 定稿 runs from the run history: `finals`, by year)
+    as one long table of values with every cell's source, plus the registers and the issues found."""
     # a department's return sent twice: one issue for the pair, or the newer file taken (pipeline/resubmission.py)
     resolve, rows, newest = UnitResolver(scheme).resolve, ingested.rows, scheme.ingest.resubmission == "newest"
     pairs = find_pairs(ingested, resolve, {i.id: i.label for i in scheme.measures}, scheme.assessment.timezone)
     if newest:
         ingested, pairs = take_newest(ingested, pairs, resolve)
-    n = _Normalizer(scheme, ingested)
+    finals = finals or {}
+    n = _Normalizer(scheme, ingested, finals.get(scheme.assessment.year - 1))
     values = n.indicator_values()
     values, corrections = n.corrections(values)  # approved corrections on top of the returns, before any check
     n.issues.extend(check_values(scheme, values))  # plausibility: ×100 slips, absurd values, declared ranges
@@ -548,6 +593,7 @@ def normalize(scheme: Scheme, ingested: IngestResult) -> Dataset:
                    falsified=n.falsified(), corrections=corrections)
     n.finish()
     data.issues.extend(register_issues(scheme, ingested))
+    _from_record(scheme, data, finals, n.recorded_used)
     data.issues.extend(check_totals(scheme, ingested.totals) + check_row_sums(scheme, ingested.rows)
                        + check_header_points(scheme, ingested.headers))
     rated: dict[tuple[str, str], set[str]] = {}

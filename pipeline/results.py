@@ -174,6 +174,7 @@ class UnitResult:
     rank: int
     group_rank: int | None
     last_rank: int | None
+    last_rank_source: str | None  # where last_rank came from: a cell of the 上年考核结果 return, or a run's record
     rank_change: int | None  # places gained since last year (positive = up)
     survey: SurveySummary | None  # when the scheme has a [survey] (omitted when None)
     grade: str
@@ -374,6 +375,7 @@ class RunInfo:
     inputs: list[InputRecord]
     generated_at: str  # 制表日期 (not in results.json: it comes from file times, not contents)
     date_basis: str  # where the date came from (not in results.json)
+    status: str = "试算"  # 试算 | 公示 | 定稿: what the office has made of these results (kaohe publish)
 
 
 def in_memory_run() -> RunInfo:
@@ -476,6 +478,7 @@ class RunFileInfo:
     version: str
     scheme_hash: str
     inputs: list[InputRecord]
+    status: str  # 试算 | 公示 | 定稿
 
 
 SCHEMA_ID = "https://kaohe.example/results.schema.json"

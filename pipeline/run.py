@@ -7,8 +7,8 @@ every set stays whole under `归档/`); a lock file stops two runs on one folder
 
 from __future__ import annotations
 
+import json
 import time
-from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -49,6 +49,8 @@ class RunOutcome:
     recovered: list[str] = field(default_factory=list)  # what recovery did to an interrupted earlier publish
     run_id: int | None = None  # its number in the run history (考核运行记录.sqlite)
     last_full: object = None  # a run without results: the newest generation that has them (publish.Generation)
+    replaced: int | None = None  # kaohe publish --as 定稿 --replace: the 定稿 run it replaced (now 公示)
+    final: "history.RunRecord | None" = None  # a run after the year's 定稿: that 定稿 run (this one is a trial)
 
 
 def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
@@ -101,7 +103,48 @@ def fill_table_templates(results: Results, specs: list, folder: Path, staging: P
     return names
 
 
-def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None) -> RunOutcome:
+class StampError(Exception):
+    """`kaohe publish` cannot give a run's outputs their status: the returns or the scheme changed since (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """`kaohe publish`: the recorded run whose outputs are generated again, carrying `status` (公示 | 定稿).
+
+    The outputs are published again rather than edited: the run is scored anew from the same returns and scheme
+    and must give exactly the recorded results, so a 公示稿 or 定稿 always shows what that run computed."""
+
+    record: history.RunRecord
+    status: str
+
+
+def _stamp_inputs(stamp: Stamp, scheme_hash_now: str, files) -> None:
+    """StampError unless the returns and the scheme are those the recorded run read."""
+    run, now = stamp.record, {f.path: f.sha256 for f in files}
+    reasons = ["方案 config.toml 已修改"] if scheme_hash_now != run.scheme_hash else []
+    changed = sorted(f for f in set(now) | set(run.inputs) if now.get(f) != run.inputs.get(f))
+    if changed:
+        shown = "、".join(changed[:5]) + (f" 等 {len(changed)} 个文件" if len(changed) > 5 else "")
+        reasons.append(f"报表有变化：{shown}")
+    if reasons:
+        raise StampError(f"第 {run.id} 次运行之后{'；'.join(reasons)}，无法生成第 {run.id} 次运行的“{stamp.status}”结果；"
+                         f"请先运行 kaohe run，核对结果后再标记（kaohe publish --as {stamp.status}）")
+
+
+def _stamp_results(stamp: Stamp, results: Results) -> None:
+    """StampError unless scoring again gave the recorded results (only the status may differ)."""
+    def plain(d: dict) -> dict:
+        return {**d, "run": {k: v for k, v in d["run"].items() if k != "status"}}
+
+    if plain(json.loads(results.file_bytes())) != plain(stamp.record.results):
+        raise StampError(f"按第 {stamp.record.id} 次运行的报表和方案重新计算，结果与运行记录不同（可能是 kaohe 版本已更新），"
+                         f"未标记；请先运行 kaohe run，核对结果后再标记")
+
+
+def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None,
+                   stamp: Stamp | None = None) -> RunOutcome:
+    """One run: `check_only` reads and checks without scoring; `stamp` generates a recorded run's outputs again
+    with its new status (kaohe publish) instead of recording a new run."""
     folder = Path(folder).resolve()
     store = publish.outputs(folder)
     timings: dict[str, float] = {}
@@ -115,14 +158,16 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         t = time.perf_counter()
         ingested = ingest(folder, scheme, progress)
         timings["ingest"] = time.perf_counter() - t
+        if stamp is not None:
+            _stamp_inputs(stamp, scheme_hash(folder), ingested.files)
         t = time.perf_counter()
-        data = normalize(scheme, ingested)
-        if not check_only:
-            _last_year_from_history(folder, scheme, data)
+        data = normalize(scheme, ingested, _finals(folder, scheme))
         timings["normalize"] = time.perf_counter() - t
         issues = data.issues
         outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings,
                              recovered=recovered)
+        if stamp is not None and has_errors(issues):
+            raise StampError(f"第 {stamp.record.id} 次运行的报表现在有数据错误，未标记；请先运行 kaohe run 查看")
         if check_only or has_errors(issues):
             from .render.issues_book import write_issues_workbook
 
@@ -149,11 +194,23 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
                            **reproducible.run_date(scheme.assessment, folder, data.files).fields())
         results = score(scheme, data, run_info)
         timings["score"] = time.perf_counter() - t
+        if stamp is not None:
+            results.run.status = stamp.status
+            _stamp_results(stamp, results)
         t = time.perf_counter()
-        outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme))
+        outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme),
+                                      f"-{stamp.status}" if stamp is not None else "")
         timings["render"] = time.perf_counter() - t
         outcome.results = results
+        if stamp is not None:
+            with history.History(folder) as h:
+                outcome.replaced = h.publish(stamp.record.id, stamp.status, history.now_text(scheme.assessment.timezone),
+                                             store.current().name)
+            outcome.run_id = stamp.record.id
+            return outcome
         outcome.run_id = _record(folder, scheme, store, issues, results, data.files)
+        with history.History(folder) as h:
+            outcome.final = h.final_of_year(scheme.assessment.year)
         return outcome
 
 
@@ -174,25 +231,12 @@ def status_text(check_only: bool, errors: bool, last_full) -> str:
             "按数据问题清单修改报表后重新运行 kaohe run，output/ 就会换成新的完整结果。\n")
 
 
-def _last_year_from_history(folder: Path, scheme: Scheme, data) -> None:
-    """Last year's ranks and totals from last year's 定稿 run in the folder's history, when no return gives them
-    (a 上年考核结果 return always wins). Said as a notice, so the office knows where the ranks came from."""
-    names = set(scheme.unit_names)
+def _finals(folder: Path, scheme: Scheme) -> dict:
+    """Earlier years' 定稿 runs from the folder's run history, by year (none before the first run is recorded)."""
+    if not history.history_path(folder).exists():
+        return {}
     with history.History(folder) as h:
-        finals = h.finals_before(scheme.assessment.year)
-    data.years = {y: {u["unit"]: (u["rank"], u["total"]) for u in r.results["units"] if u["unit"] in names}
-                  for y, r in finals.items()}  # the report's trends over the years the history holds
-    final = finals.get(scheme.assessment.year - 1)
-    if data.history or final is None:
-        return
-    where = f"{history.HISTORY_FILE} › 第{final.id}次运行（{scheme.assessment.year - 1}年定稿）"
-    data.history.update({u["unit"]: {"rank": u["rank"], "total": Decimal(str(u["total"])), "source": where}
-                         for u in final.results["units"] if u["unit"] in names})
-    data.issues[:] = [i for i in data.issues  # the record stands in for the 上年考核结果 register
-                      if not (i.code in ("missing-register", "optional-register") and i.params.get("key") == "history")]
-    data.issues.append(Issue("history-from-record", params={
-        "where": where, "count": len(data.history), "missing": "、".join(n for n in scheme.unit_names
-                                                                        if n not in data.history) or "无"}))
+        return h.finals_before(scheme.assessment.year)
 
 
 def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: Results | None, files) -> int:

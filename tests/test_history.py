@@ -19,6 +19,26 @@ def results_of(folder):
     return json.loads((folder / "output" / "results.json").read_text(encoding="utf-8"))
 
 
+def status_of(folder) -> tuple[str, str]:
+    """results.json's run status, and the mark after the summary's title."""
+    title = openpyxl.load_workbook(folder / "output" / "考核结果汇总表.xlsx")["汇总表"]["A1"].value
+    assessment = results_of(folder)["assessment"]["title"]
+    assert title.startswith(assessment + "结果汇总表")
+    mark = title.removeprefix(assessment + "结果汇总表")
+    # the same mark on the 公示表, every score card and the report
+    out = folder / "output"
+    assert openpyxl.load_workbook(out / "考核结果公示表.xlsx")["公示"]["A1"].value == f"{assessment}结果公示{mark}"
+    assert {ws["A1"].value for ws in openpyxl.load_workbook(out / "单位评分卡.xlsx")} == {f"{assessment}评分卡{mark}"}
+    assert f"<h1>{assessment}情况分析报告{mark}</h1>" in (out / "考核情况分析报告.html").read_text(encoding="utf-8")
+    return results_of(folder)["run"]["status"], mark
+
+
+def same_but_status(a: dict, b: dict) -> bool:
+    def plain(d):
+        return {**d, "run": {k: v for k, v in d["run"].items() if k != "status"}}
+    return plain(a) == plain(b)
+
+
 def best_efficacy_cell(results) -> tuple[dict, list[dict]]:
     """An efficacy indicator's best value (a detail row) and the indicator's other rows: the cell whose correction
     moves every other unit's score through the sample's 满意值."""
@@ -85,18 +105,35 @@ def test_a_season_of_runs_corrections_publicity_and_final(example):
     # the corrected unit stays the best (its score stays full), every other unit moved with the new 满意值
     assert reasons and all(str(r).startswith("本单位数据未变，因参评单位的数据变化：满意值") for r in reasons)
 
-    # 公示, a correction after it, then the diff is against the published run
+    # every run's outputs say they are a trial until the office marks them
+    assert status_of(example) == ("试算", "（试算稿）")
+
+    # 公示: the run's outputs are generated again, marked 公示稿, with the same results
     res = kaohe("publish", example, "--as", "公示")
     assert res.returncode == 0 and "第 3 次运行" in res.stdout and "公示" in res.stdout
-    correct(example, best["source"], best["value"])  # the appeal is upheld: the old value was right
+    assert status_of(example) == ("公示", "（公示稿）")
+    assert same_but_status(results_of(example), third)
+
+    # a correction after 公示: the appeal is upheld, the old value was right; the diff is against the published run
+    correct(example, best["source"], best["value"])
+    res = kaohe("publish", example, "--as", "定稿")  # not before the corrected returns have been run
+    assert res.returncode == 2 and "第 3 次运行之后报表有变化：" in res.stderr and best["source"].split(" › ")[0] in res.stderr
     assert kaohe("run", example).returncode == 0
+    assert status_of(example) == ("试算", "（试算稿）")
     res = kaohe("diff", example)
     assert "第3次运行（" in res.stdout and "公示）" in res.stdout and "第4次运行" in res.stdout
     assert f"{lowered:g} → {best['value']:g}" in res.stdout
 
-    # 定稿 is never silently replaced
+    # 定稿: the official results carry no mark; a later run is a trial that says where the 定稿 is
     assert kaohe("publish", example, "--as", "定稿").returncode == 0
-    assert kaohe("run", example).returncode == 0
+    assert status_of(example) == ("定稿", "")
+    final_set = (example / "output").resolve().name
+    assert final_set.endswith("-定稿")
+    res = kaohe("run", example)
+    assert res.returncode == 0 and f"本年度已于第 4 次运行定稿（定稿结果在 归档/{final_set}/），本次结果为试算" in res.stdout
+    assert (example / "归档" / final_set / "考核结果汇总表.xlsx").is_file()  # the approved set stays whole
+
+    # 定稿 is never silently replaced
     res = kaohe("publish", example, "--as", "定稿")
     assert res.returncode == 2 and "第 4 次运行已定稿" in res.stderr and "--replace" in res.stderr
     res = kaohe("publish", example, "--as", "定稿", "--replace")
@@ -105,7 +142,9 @@ def test_a_season_of_runs_corrections_publicity_and_final(example):
         assert [(r.id, r.status) for r in h.runs()] == [(5, "定稿"), (4, "公示"), (3, "公示"), (2, "试算"),
                                                          (1, "试算")]
         run = h.get(5)
-        assert run.results["units"] and run.inputs and run.scheme_hash and run.generation.startswith("0005-")
+        assert run.results["units"] and run.inputs and run.scheme_hash
+        assert run.generation.startswith("0008-") and run.generation.endswith("-定稿")
+        assert run.generation == (example / "output").resolve().name
 
 
 def test_a_run_with_data_errors_is_recorded_as_such(example):
@@ -274,3 +313,85 @@ def test_a_last_year_return_of_another_year_is_not_taken(tmp_path):
     res = kaohe("run", tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr  # history is optional in this scheme: no ranks, no guess
     assert all(u["last_rank"] is None for u in results_of(tmp_path)["units"])
+
+
+GROWTH_YEAR = """
+[assessment]
+title = "乡镇发展考核"
+year = {year}
+full_score = 100
+precision = 2
+
+[ingest]
+optional = ["history"]
+
+[[components]]
+name = "发展指数"
+kind = "growth_index"
+weight = 1
+full = 100
+self_weight = 0.6
+base = 0.6
+
+[[components.items]]
+id = "G1"
+name = "{name}"
+source = "统计局"
+unit = "亿元"
+weight = 1
+
+[[units]]
+name = "甲镇"
+[[units]]
+name = "乙镇"
+[[units]]
+name = "丙镇"
+"""
+
+
+def growth_folder(folder, year, values, last=None, name="地区生产总值"):
+    """A year's 综合指数 return from 统计局: 本年值, and 上年值 only when `last` is given."""
+    import xlsxwriter
+
+    (folder / "config.toml").write_text(GROWTH_YEAR.format(year=year, name=name), encoding="utf-8")
+    shutil_rmtree(folder / "input")
+    (folder / "input").mkdir()
+    wb = xlsxwriter.Workbook(folder / "input" / f"{year}年度综合指数基础数据（统计局）.xlsx")
+    ws = wb.add_worksheet("综合指数")
+    ws.write(0, 0, f"{year}年度乡镇综合指数基础数据（统计局）")
+    ws.write_row(1, 0, ["乡镇名称", f"{name}（亿元）"] + ([None] if last else []))
+    ws.write_row(2, 0, [None, "本年值"] + (["上年值"] if last else []))
+    for r, unit in enumerate(values, start=3):
+        ws.write_row(r, 0, [unit, values[unit]] + ([last[unit]] if last else []))
+    wb.close()
+
+
+def growth_items(folder):
+    return {u["unit"]: u["growth"]["发展指数"]["items"][0] for u in results_of(folder)["units"]}
+
+
+def test_next_years_composite_index_takes_last_years_values_from_its_final_run(tmp_path):
+    growth_folder(tmp_path, 2025, {"甲镇": 50.0, "乙镇": 40.0, "丙镇": 30.0}, last={"甲镇": 48, "乙镇": 39, "丙镇": 29})
+    assert kaohe("run", tmp_path).returncode == 0
+    assert kaohe("publish", tmp_path, "--as", "定稿").returncode == 0
+    # 2026: the return has only this year's values; last year's are 2025's 本年值, from the 定稿 run
+    growth_folder(tmp_path, 2026, {"甲镇": 55.0, "乙镇": 40.0, "丙镇": 36.0})
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert ("报表中没有的综合指数上年值，取自 考核运行记录.sqlite › 第1次运行（2025年定稿） 读取的本年值（3 个单位·指标" in res.stdout)
+    items = growth_items(tmp_path)
+    assert {u: (it["last"], it["self_index"]) for u, it in items.items()} == {
+        "甲镇": (50.0, 1.1), "乙镇": (40.0, 1.0), "丙镇": (30.0, 1.2)}
+    assert items["甲镇"]["last_source"] == ("考核运行记录.sqlite › 第1次运行（2025年定稿） › "
+                                           "2025年度综合指数基础数据（统计局）.xlsx › 综合指数!B4")
+
+    # a return's 上年值 wins over the record
+    growth_folder(tmp_path, 2026, {"甲镇": 55.0, "乙镇": 40.0, "丙镇": 36.0}, last={"甲镇": 44, "乙镇": 40, "丙镇": 30})
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0 and "综合指数上年值，取自" not in res.stdout
+    assert growth_items(tmp_path)["甲镇"]["last"] == 44.0
+
+    # an item that is no longer the same (renamed) is never filled from last year's record
+    growth_folder(tmp_path, 2026, {"甲镇": 55.0, "乙镇": 40.0, "丙镇": 36.0}, name="规模以上工业总产值")
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 1 and res.stdout.count("缺少上年值（综合指数须有本年值和上年值）") == 3

@@ -274,7 +274,7 @@ def assessments(draw, progress: bool):
                         for _ in range(draw(st.integers(0, 6)))],
         "vetoes": [{"unit": u, "item": "安全生产", "department": "应急管理局", "reason": "事故", "date": "", "source": ""}
                    for u in draw(st.lists(st.sampled_from(units), max_size=2, unique=True))],
-        "history": {u: {"rank": r} for u, r in zip(units, last) if draw(st.integers(0, 3))},
+        "history": {u: {"rank": r, "source": ""} for u, r in zip(units, last) if draw(st.integers(0, 3))},
         "precision": draw(st.integers(0, 3)),
         "ranking": {"method": draw(st.sampled_from(["competition", "dense"])),
                     "tie_breakers": draw(st.sampled_from([[], [], ["指标考核"]]))},
@@ -332,7 +332,7 @@ TIED_PRIZE_WINNERS = {
                "D": {"城关镇": Decimal(40), "南河镇": Decimal(40)}},
     "ratings": [{"component": "班子成员评分", "unit": u, "rater": "书记", "rater_unit": None, "score": Decimal(90), "source": ""}
                 for u in ("城关镇", "南河镇")],
-    "adjustments": [], "vetoes": [], "history": {"城关镇": {"rank": 1}, "南河镇": {"rank": 2}},
+    "adjustments": [], "vetoes": [], "history": {"城关镇": {"rank": 1, "source": ""}, "南河镇": {"rank": 2, "source": ""}},
     "precision": 2, "ranking": {"method": "competition", "tie_breakers": []}, "compare": "all", "trim": False,
     "veto": "no_award", "awards": {"eligibility_ratio": 0.6, "prizes": PRIZES, "progress": PROGRESS},
 }

@@ -75,7 +75,7 @@ def test_publicity_table_in_rank_order(results, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [PUBLICITY_SHEET]
     ws = wb[PUBLICITY_SHEET]
-    assert ws["A1"].value == "XX县2025年度乡镇目标管理绩效考核结果公示"
+    assert ws["A1"].value == "XX县2025年度乡镇目标管理绩效考核结果公示（试算稿）"
     assert ws["A1"].font.b and ws["A1"].font.sz == 18
     assert ws["A2"].value == "制表单位：XX县目标管理绩效考核办公室"
     assert "制表日期：2026年1月15日" in _row(ws, 2)

@@ -95,7 +95,7 @@ def test_one_sheet_per_unit_in_rank_order_with_safe_names(cards):
     assert wb.sheetnames == ["城关镇", SAFE_UNSAFE_UNIT, "=1+1"]
     assert [u.rank for u in results.units] == [1, 2, 3]
     for ws, u in zip(wb.worksheets, results.units):
-        assert ws["A1"].value == f"{TITLE}评分卡"
+        assert ws["A1"].value == f"{TITLE}评分卡（试算稿）"
         assert ws["A2"].value.startswith(f"被考核单位：{u.unit}　")  # the real name, not the sheet name
 
 

@@ -45,7 +45,7 @@ def test_sheet_names_and_title(written):
     wb = openpyxl.load_workbook(written)
     assert wb.sheetnames == list(SHEET_NAMES)
     ws = wb["汇总表"]
-    assert ws["A1"].value == "XX县2025年度乡镇目标管理绩效考核结果汇总表"
+    assert ws["A1"].value == "XX县2025年度乡镇目标管理绩效考核结果汇总表（试算稿）"
     assert ws["A1"].font.b and ws["A1"].font.sz == 18
     assert "A1" in {str(r).split(":")[0] for r in ws.merged_cells.ranges}
     assert ws["A2"].value == "制表单位：XX县目标管理绩效考核办公室"

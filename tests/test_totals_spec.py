@@ -162,7 +162,7 @@ def test_veto_keeps_score_and_rank_but_no_award():
 
 
 def test_units_tied_at_a_prize_boundary_share_the_prize_and_progress_award():
-    history = {"甲": {"rank": 1}, "乙": {"rank": 2}, "丙": {"rank": 5}, "丁": {"rank": 3}, "戊": {"rank": 4}}
+    history = {u: {"rank": r, "source": ""} for u, r in {"甲": 1, "乙": 2, "丙": 5, "丁": 3, "戊": 4}.items()}
     scheme = make_scheme([{"id": "X", "name": "总分", "points": 100, "method": "direct"}], list(history),
                          precision=2, awards=AWARDS)
     data = make_dataset({"X": {"甲": 80, "乙": 95, "丙": 88, "丁": 88, "戊": 75}}, history=history)

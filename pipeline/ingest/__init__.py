@@ -28,6 +28,8 @@ from .layout import TEXT_ROLES, Table, data_rows, locate_table, suggest, total_r
 from .readmap import KIND_LABELS, ROLE_LABELS, ColumnReading, SheetReading, role_label
 from .reader import ReadError, Sheet, cell_name, read_workbook
 from .scorecard import ScoreCard, locate_scorecard
+from .own_output import match_own_output
+from .properties import custom_properties
 from .templated import match_template
 
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -463,17 +465,19 @@ def read_return(path: Path, rel: str, context: _ReadContext) -> FileReading:
     except ReadError as exc:
         got.issues.append(Issue(exc.code, file=rel, params={"reason": exc.reason}))
         return got
-    template = match_template(sheets, scheme, rel)  # a generated template maps its cells exactly
+    # a generated template maps its cells exactly; one of kaohe's own outputs is read as what it is, or skipped
+    template = (match_own_output(sheets, custom_properties(path), scheme, rel)
+                or match_template(sheets, scheme, rel))
     got.issues.extend(template.issues)
     for sheet in sheets:
         reading = SheetReading(rel, sheet.name)
         got.readings.append(reading)
         if sheet.name in template.skip:
-            reading.reason = "填报模板的说明页"
+            reading.reason = template.skip[sheet.name]
             continue
         table, view, located = template.tables.get(sheet.name), sheet, None
         if table is not None:
-            reading.evidence = "填报模板的隐藏信息"
+            reading.evidence = template.evidence
         else:
             located = locate_table(sheet, scheme, rel, units)
             table = located.table

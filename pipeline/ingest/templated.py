@@ -22,11 +22,13 @@ GUIDE_SHEETS = {"填报说明"}  # the template's own instructions sheet: never 
 
 @dataclass
 class TemplateMatch:
-    """What a workbook's template metadata says: tables by sheet name, sheets to skip, and issues."""
+    """What a workbook's own metadata says (a template's, or the mark of kaohe's outputs): tables by sheet name,
+    sheets to skip with the reason, issues, and the evidence the reading map shows for the tables."""
 
     tables: dict[str, Table] = field(default_factory=dict)
-    skip: set[str] = field(default_factory=set)
+    skip: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    evidence: str = "填报模板的隐藏信息"
 
 
 def _changes(old: TemplateLayout, new: TemplateLayout | None, scheme: Scheme) -> str:
@@ -74,7 +76,7 @@ def match_template(sheets: list[Sheet], scheme: Scheme, rel: str) -> TemplateMat
     meta = next((s for s in sheets if s.name == META_SHEET), None)
     if meta is None:
         return match
-    match.skip = {META_SHEET} | {s.name for s in sheets if s.name in GUIDE_SHEETS}
+    match.skip = {s.name: "填报模板的说明页" for s in sheets if s.name == META_SHEET or s.name in GUIDE_SHEETS}
     try:
         layout = from_cells(meta.cells)
     except MetaError:

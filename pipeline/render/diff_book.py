@@ -10,7 +10,7 @@ import pathlib
 
 from ..history_diff import RunDiff
 from ..scheme import Assessment
-from .xlsx_base import Col, new_sheet, open_workbook, print_a4, section, write_table
+from .xlsx_base import Col, new_sheet, open_workbook, print_a4, section, write_table, close_workbook
 
 
 def run_label(record) -> str:
@@ -55,4 +55,4 @@ def write_diff_workbook(diff: RunDiff, path: pathlib.Path) -> None:
     write_table(sheet, 0, columns, rows, empty_text="指标得分均未变化")
     print_a4(sheet.ws, landscape=True)
     sheet.widths.apply(sheet.ws)
-    wb.close()
+    close_workbook(wb, assessment, "运行对比")

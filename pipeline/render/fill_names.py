@@ -28,7 +28,7 @@ def _detail_rows(rows: list[DetailRow], inds: dict[str, IndicatorInfo]) -> list[
 
 UNIT_NAMES = ("名次", "单位", "分组", "分组名次", "总分", "等次", "一票否决", "否决事项", "获奖", "上年名次", "名次变化",
               "组成部分", "分类", "指标", "加减分", "明细")
-TOP_NAMES = ("考核名称", "考核年度", "制表单位", "制表日期", "满分", "公布精度", "单位", "指标", "组成部分", "奖项",
+TOP_NAMES = ("考核名称", "考核年度", "制表单位", "制表日期", "结果状态", "满分", "公布精度", "单位", "指标", "组成部分", "奖项",
              "一票否决", "等次分布", "结果", "本单位", "序号")
 
 
@@ -55,7 +55,7 @@ def template_names(results: Results) -> dict:
         grades[u["等次"]] = grades.get(u["等次"], 0) + 1
     return {
         "考核名称": a.title, "考核年度": a.year, "制表单位": a.organizer,
-        "制表日期": date_label(results.run.generated_at), "满分": a.full_score,
+        "制表日期": date_label(results.run.generated_at), "结果状态": results.run.status, "满分": a.full_score,
         "公布精度": a.precision,
         "单位": units,
         "指标": [{"编号": i.id, "名称": i.name, "类别": "/".join(i.category),

@@ -11,7 +11,7 @@ import pathlib
 
 from ..results import IssueRecord
 from ..scheme import Assessment
-from .xlsx_base import Col, Styles, new_sheet, open_workbook, write_table
+from .xlsx_base import Col, Styles, new_sheet, open_workbook, write_table, close_workbook
 
 __all__ = ["write_issues_workbook", "sheet_issues"]
 
@@ -59,4 +59,4 @@ def write_issues_workbook(assessment: Assessment, issues: list[IssueRecord], pat
     sheet_issues(wb, st, issues)
     if readings is not None:
         _sheet_readings(wb, st, readings)
-    wb.close()
+    close_workbook(wb, assessment, "数据问题清单")

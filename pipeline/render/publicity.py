@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..results import Results, UnitResult
 from ..scheme import Assessment
 from .xlsx_base import (
+    close_workbook,
     Col,
     Styles,
     add_adjustment_columns,
@@ -113,4 +114,4 @@ def write_publicity_workbook(results: Results, path: pathlib.Path) -> None:
     """Write 考核结果公示表.xlsx to `path` (the caller handles atomic replace)."""
     wb, st = open_workbook(results.assessment, results.run.generated_at, path, "结果公示")
     _sheet_publicity(wb, st, results)
-    wb.close()
+    close_workbook(wb, results.assessment, "考核结果公示表")

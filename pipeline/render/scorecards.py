@@ -35,6 +35,7 @@ from .. import labels
 from ..analysis import percent_text, score_text
 from ..results import CategoryNode, DetailRow, IndicatorInfo, RatingsTrace, Results, SurveySummary, UnitResult
 from .xlsx_base import (
+    close_workbook,
     FONT,
     RED,
     Col,
@@ -284,7 +285,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
     ws = sheet.ws
 
     ws.set_row(0, 36)
-    merge(sheet, 0, 0, lay.last, f"{results.assessment.title}评分卡", st.title)
+    merge(sheet, 0, 0, lay.last, f"{results.assessment.title}评分卡{labels.status_mark(results.run.status)}", st.title)
     ws.set_row(1, 24)
     merge(sheet, 1, 0, lay.last, _unit_line(u, st.precision), st.unit_line)
     header = 2
@@ -448,4 +449,4 @@ def write_scorecards(results: Results, path: pathlib.Path) -> None:
         _write_card(Sheet(wb.add_worksheet(sheet_name), st, Widths(st.precision)), results, u, blocks, lay, details)
     if not results.units:
         wb.add_worksheet("评分卡").write_string(0, 0, "无考核结果", st.plain_left)
-    wb.close()
+    close_workbook(wb, results.assessment, "单位评分卡")

@@ -10,10 +10,12 @@ import pathlib
 from dataclasses import dataclass
 
 from .. import labels
+from ..output_mark import RESULTS_BOOK
 from ..results import Results
 from ..score.weights import describe as describe_weighting
 from .issues_book import sheet_issues
 from .xlsx_base import (
+    close_workbook,
     Col,
     Getter,
     Sheet,
@@ -436,7 +438,8 @@ def _sheet_run(wb, st: Styles, results: Results) -> None:
     sheet = new_sheet(wb, st, "运行信息")
     run, a = results.run, results.assessment
     rows = [["考核名称", a.title], ["制表单位", a.organizer], ["程序版本", run.version],
-            ["考核方案哈希（SHA-256）", run.scheme_hash], ["制表日期", run.generated_at]]
+            ["考核方案哈希（SHA-256）", run.scheme_hash], ["制表日期", run.generated_at],
+            ["结果状态", labels.STATUS_LABELS[run.status]]]
     if run.date_basis:
         rows.append(["制表日期依据", run.date_basis])
     _, r = write_table(sheet, 0, [Col("项目", cap=30), Col("内容", cap=70)], rows)
@@ -527,4 +530,4 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_method(wb, st, results)
     _sheet_run(wb, st, results)
     _sheet_charts(wb, st, results, layout)
-    wb.close()
+    close_workbook(wb, results.assessment, RESULTS_BOOK)

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Sequence
 import xlsxwriter
 
 from .. import labels
+from ..output_mark import mark_properties
 from ..results import Results, UnitResult
 from ..scheme import Adjustment, Assessment, Component
 from . import reproducible
@@ -336,7 +337,7 @@ def title_block(sheet: Sheet, results: Results, last_col: int, suffix: str) -> N
     """Rows 1-2 of an official table: the title, then 制表单位 (left) and 制表日期 (right)."""
     a = results.assessment
     sheet.ws.set_row(0, 36)
-    merge(sheet, 0, 0, last_col, f"{a.title}{suffix}", sheet.st.title)
+    merge(sheet, 0, 0, last_col, f"{a.title}{suffix}{labels.status_mark(results.run.status)}", sheet.st.title)
     mid = max(1, (last_col + 1) // 2)
     merge(sheet, 1, 0, mid - 1, f"制表单位：{a.organizer}", sheet.st.plain_left)
     merge(sheet, 1, mid, last_col, f"制表日期：{date_label(results.run.generated_at)}", sheet.st.plain_right)
@@ -362,3 +363,11 @@ def open_workbook(assessment: Assessment, generated_at: str, path: pathlib.Path,
         "created": created,
     })
     return wb, styles(wb, a.precision)
+
+
+def close_workbook(wb: xlsxwriter.Workbook, assessment: Assessment, kind: str) -> None:
+    """Close a workbook kaohe wrote, with its mark (pipeline/output_mark.py) in the custom document properties: put
+    back into input/, it is then known for what it is instead of being read as a department's return."""
+    for name, value in mark_properties(kind, assessment.year, assessment.title).items():
+        wb.set_custom_property(name, value)
+    wb.close()

@@ -354,6 +354,7 @@ class _Engine:
             r.setdefault("group_rank", None)
             last = self.data.history.get(r["unit"])
             r["last_rank"] = last["rank"] if last else None
+            r["last_rank_source"] = last["source"] if last else None
             r["rank_change"] = last["rank"] - r["rank"] if last else None
 
     def grade(self, rows: list[dict], top_grade: list[dict]) -> None:

@@ -42,8 +42,8 @@ def report_context(results: Results) -> dict:
               "errors": counts["错误"], "warnings": counts["警告"], "hints": counts["提示"], "text": issues_text(counts)}
     thresholds = [{"name": g.name, "min": float(g.min)} for g in results.grades if g.min > 0]
     return {
-        "report_title": f"{a.title}情况分析报告",
-        "meta": {"title": a.title, "year": a.year, "full_score": num(a.full_score), "organizer": a.organizer,
+        "report_title": f"{a.title}情况分析报告{labels.status_mark(results.run.status)}",
+        "meta": {"title": a.title, "status": results.run.status, "year": a.year, "full_score": num(a.full_score), "organizer": a.organizer,
                  "precision": precision, "report_date": date_zh(results.run.generated_at),
                  "generated_at": results.run.generated_at, "version": results.run.version},
         "method": method,
