@@ -217,13 +217,17 @@ def _print_reading_map(outcome: RunOutcome) -> None:
 
 
 def _progress(quiet: bool):
-    return None if quiet else (lambda f: _echo(f"读取 {f}", err=True))
+    from .progress import for_console
+
+    return for_console(quiet)
 
 
 def _guarded(folder: str, check_only: bool, quiet: bool = False) -> None:
     path = _folder(folder)
     progress = _progress(quiet)
     outcome = _guard(path, lambda: run_assessment(path, check_only=check_only, progress=progress))
+    if outcome.cached and not quiet:
+        _echo(f"读取报表：其中 {len(outcome.cached)} 个自上次运行以来未改动，沿用上次的读取结果", err=True)
     if quiet:  # for schedulers: one line, errors in full, the exit code says the rest
         _print_quiet(outcome, check_only)
         return

@@ -11,13 +11,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from . import __version__, history, publish
+from . import __version__, history, publish, runlog
 from .ingest import ingest
 from .issues import ERROR, Issue, has_errors
 from .lock import FolderNotWritable, LockedError, folder_lock
 from .normalize import normalize
+from .progress import Progress
 from .publish import publish_set
 from .results import InputRecord, IssueRecord, Results, RunInfo
 from .render import reproducible
@@ -46,6 +46,7 @@ class RunOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
     readings: list = field(default_factory=list)  # the reading map: how each file › sheet was read
+    cached: list[str] = field(default_factory=list)  # returns unchanged since the last run (readings reused)
     recovered: list[str] = field(default_factory=list)  # what recovery did to an interrupted earlier publish
     run_id: int | None = None  # its number in the run history (考核运行记录.sqlite)
     last_full: object = None  # a run without results: the newest generation that has them (publish.Generation)
@@ -53,26 +54,37 @@ class RunOutcome:
     final: "history.RunRecord | None" = None  # a run after the year's 定稿: that 定稿 run (this one is a trial)
 
 
-def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme) -> list[str]:
+def _render(typed: Results, issues: list[Issue], folder: Path, staging: Path, scheme: Scheme,
+            progress: Progress) -> list[str]:
     from .render.publicity import PUBLICITY_XLSX, write_publicity_workbook
     from .render.report import render_report
     from .render.scorecards import SCORECARDS_XLSX, write_scorecards
     from .render.summary import write_summary_workbook
 
-    (staging / RESULTS_JSON).write_bytes(typed.file_bytes())
-    write_summary_workbook(typed, staging / SUMMARY_XLSX)
-    write_publicity_workbook(typed, staging / PUBLICITY_XLSX)
-    write_scorecards(typed, staging / SCORECARDS_XLSX)
-    render_report(typed, folder / "templates", staging)
-    write_issues_csv(issues, staging / ISSUES_CSV)
-    filled = fill_table_templates(typed, scheme.table_templates, folder, staging)
+    per_unit = sum(len(typed.units) if spec.per_unit else 1 for spec in scheme.table_templates)
+    progress.start("生成结果", 6 + per_unit)
+    try:
+        for name, write in [
+            (RESULTS_JSON, lambda: (staging / RESULTS_JSON).write_bytes(typed.file_bytes())),
+            (SUMMARY_XLSX, lambda: write_summary_workbook(typed, staging / SUMMARY_XLSX)),
+            (PUBLICITY_XLSX, lambda: write_publicity_workbook(typed, staging / PUBLICITY_XLSX)),
+            (SCORECARDS_XLSX, lambda: write_scorecards(typed, staging / SCORECARDS_XLSX)),
+            (REPORT_STEM, lambda: render_report(typed, folder / "templates", staging)),
+            (ISSUES_CSV, lambda: write_issues_csv(issues, staging / ISSUES_CSV)),
+        ]:
+            write()
+            progress.step(name)
+        filled = fill_table_templates(typed, scheme.table_templates, folder, staging, progress)
+    finally:
+        progress.finish()
     moment = reproducible.results_moment(typed.run.generated_at, typed.assessment.timezone)
     reproducible.fix_folder(staging, moment)  # fixed zip layout and core.xml times
     return [RESULTS_JSON, SUMMARY_XLSX, PUBLICITY_XLSX, SCORECARDS_XLSX, f"{REPORT_STEM}.html", f"{REPORT_STEM}.docx",
             ISSUES_CSV, *filled]
 
 
-def fill_table_templates(results: Results, specs: list, folder: Path, staging: Path) -> list[str]:
+def fill_table_templates(results: Results, specs: list, folder: Path, staging: Path,
+                         progress: Progress | None = None) -> list[str]:
     """The office's own mandated tables (scheme `table_templates`), filled into staging; their names.
 
     Any template error (FillError) propagates before anything is published, so no output changes.
@@ -81,6 +93,7 @@ def fill_table_templates(results: Results, specs: list, folder: Path, staging: P
     from .render.xlsx_fill import FillError, fill_template
 
     names = []
+    progress = progress or Progress()
     context = template_names(results)
     for spec in specs:
         template = folder / spec.file
@@ -89,6 +102,7 @@ def fill_table_templates(results: Results, specs: list, folder: Path, staging: P
         if not spec.per_unit:
             fill_template(template, context, staging / spec.output, root=folder)
             names.append(spec.output)
+            progress.step(spec.output)
             continue
         used: set[str] = set()
         for unit in context["单位"]:
@@ -100,6 +114,7 @@ def fill_table_templates(results: Results, specs: list, folder: Path, staging: P
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             fill_template(template, {**context, "本单位": unit}, staging / name, root=folder)
             names.append(name)
+            progress.step(name)
     return names
 
 
@@ -141,11 +156,12 @@ def _stamp_results(stamp: Stamp, results: Results) -> None:
                          f"未标记；请先运行 kaohe run，核对结果后再标记")
 
 
-def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[str], None] | None = None,
+def run_assessment(folder: Path, check_only: bool = False, progress: Progress | None = None,
                    stamp: Stamp | None = None) -> RunOutcome:
     """One run: `check_only` reads and checks without scoring; `stamp` generates a recorded run's outputs again
     with its new status (kaohe publish) instead of recording a new run."""
     folder = Path(folder).resolve()
+    progress = progress or Progress()
     store = publish.outputs(folder)
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -165,7 +181,7 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
         timings["normalize"] = time.perf_counter() - t
         issues = data.issues
         outcome = RunOutcome(EXIT_OK, scheme, issues=issues, timings=timings, readings=ingested.readings,
-                             recovered=recovered)
+                             recovered=recovered, cached=ingested.cached)
         if stamp is not None and has_errors(issues):
             raise StampError(f"第 {stamp.record.id} 次运行的报表现在有数据错误，未标记；请先运行 kaohe run 查看")
         if check_only or has_errors(issues):
@@ -186,7 +202,8 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
             outcome.outputs = publish_set(store, write_issue_lists, suffix)
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
             if not check_only:
-                _record(folder, scheme, store, issues, None, data.files)
+                outcome.run_id = _record(folder, scheme, store, issues, None, data.files)
+            _log(folder, scheme, store, outcome, "kaohe check" if check_only else "kaohe run")
             return outcome
         t = time.perf_counter()
         run_info = RunInfo(version=__version__, scheme_hash=scheme_hash(folder),
@@ -198,7 +215,7 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
             results.run.status = stamp.status
             _stamp_results(stamp, results)
         t = time.perf_counter()
-        outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme),
+        outcome.outputs = publish_set(store, lambda tmp: _render(results, issues, folder, tmp, scheme, progress),
                                       f"-{stamp.status}" if stamp is not None else "")
         timings["render"] = time.perf_counter() - t
         outcome.results = results
@@ -207,11 +224,31 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Callable[[s
                 outcome.replaced = h.publish(stamp.record.id, stamp.status, history.now_text(scheme.assessment.timezone),
                                              store.current().name)
             outcome.run_id = stamp.record.id
+            _log(folder, scheme, store, outcome, f"kaohe publish --as {stamp.status}")
             return outcome
         outcome.run_id = _record(folder, scheme, store, issues, results, data.files)
         with history.History(folder) as h:
             outcome.final = h.final_of_year(scheme.assessment.year)
+        _log(folder, scheme, store, outcome, "kaohe run")
         return outcome
+
+
+def _log(folder: Path, scheme: Scheme, store, outcome: RunOutcome, command: str) -> None:
+    """A few lines on the run into the folder's run log (pipeline/runlog.py)."""
+    counts = count_by_severity(outcome.issues)
+    current = store.current()
+    done = (f"{len(outcome.results.units)} 个单位已计分" if outcome.results is not None
+            else "报表有错误，未计分" if outcome.exit_code == EXIT_DATA else "只检查报表，未计分")
+    runlog.write(folder, history.now_text(scheme.assessment.timezone), [
+        f"{command}：{done}" + (f"（运行记录第 {outcome.run_id} 次）" if outcome.run_id else ""),
+        f"读取报表 {len({r.file for r in outcome.readings})} 个，其中 {len(outcome.cached)} 个沿用上次的读取结果",
+        "数据问题：" + ("，".join(f"{k} {v} 条" for k, v in counts.items()) or "无"),
+        "用时：" + "，".join(f"{STAGE_LABELS.get(k, k)} {v:.1f} 秒" for k, v in outcome.timings.items()),
+        f"输出：{publish.ARCHIVE_DIR}/{current.name}/" if current else "输出：无",
+    ])
+
+
+STAGE_LABELS = {"scheme": "读取方案", "ingest": "读取报表", "normalize": "规整", "score": "计分", "render": "生成结果"}
 
 
 def last_full_results(store) -> "publish.Generation | None":

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from ..issues import Issue
 from ..numbers import control_chars
+from ..progress import Progress
 from ..scheme import Scheme
 from . import bounded
 from . import cache as reading_cache
@@ -118,6 +118,7 @@ class IngestResult:
     readings: list[SheetReading] = field(default_factory=list)  # how each file › sheet was read (the reading map)
     totals: list[TotalRow] = field(default_factory=list)  # 合计 / 小计 lines, to check against their parts
     headers: list[HeaderCell] = field(default_factory=list)  # every mapped column's header
+    cached: list[str] = field(default_factory=list)  # returns unchanged since the last run: readings reused
 
 
 @dataclass
@@ -344,8 +345,10 @@ def _describe(reading: SheetReading, table: Table, at, labels: dict[str, str], r
                                              role_label(role, labels) if role else "", how))
 
 
-def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None = None) -> IngestResult:
-    """Every return under input/, each read in a bounded child process (`bounded.call`), in a stable order."""
+def ingest(folder: Path, scheme: Scheme, progress: Progress | None = None) -> IngestResult:
+    """Every return under input/, each read in a bounded child process (`bounded.call`), in a stable order; each
+    return is a step of `progress` (pipeline/progress.py)."""
+    progress = progress or Progress()
     input_dir = Path(folder) / "input"
     result = IngestResult()
     if not input_dir.is_dir():
@@ -382,17 +385,20 @@ def ingest(folder: Path, scheme: Scheme, progress: Callable[[str], None] | None 
     if fresh:
         _preload_readers()
     budgets = [bounded.budget(context.seconds, todo[k][2].size) for k in fresh]
-    got_fresh = bounded.run_all([job(*todo[k][:2]) for k in fresh], budgets, parallel=READERS,
-                                started=(lambda i: progress(todo[fresh[i]][1])) if progress else None)
+    progress.start("读取报表", len(todo))
+    result.cached = [todo[k][1] for k, c in enumerate(cached) if c is not None]
+    for rel in result.cached:
+        progress.step(rel)
+    try:
+        got_fresh = bounded.run_all([job(*todo[k][:2]) for k in fresh], budgets, parallel=READERS,
+                                    started=lambda i: progress.step(todo[fresh[i]][1]))
+    finally:
+        progress.finish()
     readings = list(cached)
     for k, got in zip(fresh, got_fresh):
         readings[k] = got
         if isinstance(got, FileReading):
             reading_cache.store(folder, keys[k], got)
-    if progress:
-        for k, c in enumerate(cached):
-            if c is not None:
-                progress(f"{todo[k][1]}（未改动，沿用上次的读取结果）")
     reading_cache.prune(folder, set(keys))
     for (path, rel, info), got in zip(todo, readings):
         if isinstance(got, bounded.BoundExceeded):
