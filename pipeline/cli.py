@@ -463,7 +463,8 @@ def _print_diff(diff) -> None:
         _echo(f"  {u.unit}：{'，'.join(parts)}")
         for c in u.cells:
             period = f"（{c.period}）" if c.period else ""
-            _echo(f"    数据：{c.source}：{c.indicator} {c.name}{period} {_num(c.old)} → {_num(c.new)}")
+            how = f"，{c.correction}" if c.correction else ""
+            _echo(f"    数据：{c.source}：{c.indicator} {c.name}{period} {_num(c.old)} → {_num(c.new)}{how}")
         for s in u.scores:
             why = "本单位数据变化" if s.own_data_changed else s.why
             _echo(f"    得分：{s.indicator} {s.name} {_num(s.old)} → {_num(s.new)}（{why}）")

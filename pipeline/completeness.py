@@ -58,6 +58,9 @@ def register_issues(scheme: Scheme, ingested: IngestResult) -> list[Issue]:
     """One issue for each register the scheme relies on that no sheet was read as."""
     found = {kind for f in ingested.files for kind in f.kinds}
     out = []
+    if "history" not in found:  # 上年考核结果 was filed, but for another year: never a silent "no last year"
+        out.extend(Issue("history-wrong-year", file=i.file, sheet=i.sheet, params={**i.params, "last": scheme.assessment.year - 1})
+                   for i in ingested.issues if i.code == "history-other-year")
     for kind, required in required_registers(scheme).items():
         if kind in found:
             continue

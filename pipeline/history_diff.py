@@ -23,6 +23,7 @@ class CellChange:
     old: float | None
     new: float | None
     source: str  # the new run's cell (or the old one's when the value is gone)
+    correction: str = ""  # the 更正/申诉登记 that made the change (or whose removal did), "" when the return did
 
 
 @dataclass
@@ -89,6 +90,11 @@ def _cohort(calc: str) -> str:
     return calc.split("；")[0] if calc else ""
 
 
+def _corrections(run: RunRecord) -> dict[tuple[str, str], dict]:
+    """A run's applied corrections (更正/申诉登记表) by (unit, indicator id)."""
+    return {(c["unit"], c["indicator"]): c for c in run.results.get("corrections", [])}
+
+
 def compare(old: RunRecord, new: RunRecord) -> RunDiff:
     files = []
     for f in sorted(set(old.inputs) | set(new.inputs)):
@@ -103,6 +109,7 @@ def compare(old: RunRecord, new: RunRecord) -> RunDiff:
     key = lambda d: (d["unit"], d["indicator"], d.get("period", ""))  # noqa: E731
     old_detail = {key(d): d for d in old.results.get("detail", [])}
     new_detail = {key(d): d for d in new.results.get("detail", [])}
+    old_fixes, new_fixes = _corrections(old), _corrections(new)
     changes: dict[str, UnitChange] = {}
     order = [u["unit"] for u in new.results["units"]] + [u for u in old_units if u not in new_units]
     for name in order:
@@ -117,8 +124,12 @@ def compare(old: RunRecord, new: RunRecord) -> RunDiff:
             continue
         own = (a or {}).get("value") != (b or {}).get("value")
         if own:
+            fix = new_fixes.get((unit, indicator)) if not period else None
+            gone = old_fixes.get((unit, indicator)) if not period and fix is None else None
+            how = (f"经更正/申诉登记更正（{fix['reason']}；审批人：{fix['approver']}；登记于 {fix['source']}）" if fix
+                   else f"原更正登记已撤销（原登记于 {gone['source']}）" if gone else "")
             changes[unit].cells.append(CellChange(unit, indicator, name, period, (a or {}).get("value"),
-                                                  (b or {}).get("value"), (b or a).get("source", "")))
+                                                  (b or {}).get("value"), (b or a).get("source", ""), how))
         if (a or {}).get("score") != (b or {}).get("score"):
             before, after = _cohort((a or {}).get("calc", "")), _cohort((b or {}).get("calc", ""))
             why = "" if own else (f"本单位数据未变，因参评单位的数据变化：{before} → {after}" if before != after

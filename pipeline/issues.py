@@ -91,6 +91,8 @@ CATALOGUE: dict[str, IssueType] = {
         IssueType("impute-no-values", ERROR, "{group}没有任何单位报送该指标的数值，无法按方案{policy}（请补报数据，或改用其他 missing 方式）"),
         IssueType("correction-mismatch", ERROR, "更正登记的原数值 {original} 与报表中的数值 {value}（{where}）不一致，未予更正；请核对更正登记或报表"),
         IssueType("correction-unapproved", ERROR, "更正登记没有审批人，未予更正；更正须写明审批人"),
+        IssueType("history-other-year", WARNING, "上年考核结果表：{reason}"),
+        IssueType("history-wrong-year", ERROR, "input/ 中的上年考核结果表不是上年的（{reason}），也没有 {last} 年的考核结果表；请换成 {last} 年的考核结果，或把它移出 input/"),
         IssueType("last-values-from-record", INFO, "报表中没有的综合指数上年值，取自 {where} 读取的本年值（{count} 个单位·指标，逐项注明来源）"),
         IssueType("history-from-record", INFO, "没有上年考核结果报表，上年名次取自 {where}（{count} 个单位；没有上年名次的单位：{missing}）"),
         IssueType("allowed-gap", INFO, "缺少数据，按方案{policy}（该单位此项得分已标注）"),

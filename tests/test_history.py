@@ -100,7 +100,7 @@ def test_a_season_of_runs_corrections_publicity_and_final(example):
     assert wb.sheetnames == ["总分变化", "数据变化", "得分变化"]
     changed = [r for r in wb["数据变化"].iter_rows(values_only=True)][1:]
     assert changed == [(best["unit"], "年终", f"{best['indicator']} {best['indicator_name']}", best["value"], lowered,
-                        best["source"])]
+                        best["source"], None)]
     reasons = [r[5] for r in wb["得分变化"].iter_rows(values_only=True)][1:]
     # the corrected unit stays the best (its score stays full), every other unit moved with the new 满意值
     assert reasons and all(str(r).startswith("本单位数据未变，因参评单位的数据变化：满意值") for r in reasons)
@@ -311,8 +311,28 @@ def test_a_last_year_return_of_another_year_is_not_taken(tmp_path):
     res = kaohe("check", tmp_path)
     assert "标题写的是 2023 年的考核结果，本次考核为 2026 年，上年考核结果应为 2025 年，未采用" in res.stdout
     res = kaohe("run", tmp_path)
-    assert res.returncode == 0, res.stdout + res.stderr  # history is optional in this scheme: no ranks, no guess
-    assert all(u["last_rank"] is None for u in results_of(tmp_path)["units"])
+    # history is optional in this scheme, but a return filed for the wrong year is an error, never "no last year"
+    assert res.returncode == 1
+    assert ("[错误] 考核结果（上年）.xlsx › 上年考核结果：input/ 中的上年考核结果表不是上年的（标题写的是 2023 年的考核结果，"
+            "本次考核为 2026 年，上年考核结果应为 2025 年，未采用），也没有 2025 年的考核结果表") in res.stdout
+
+
+def test_a_results_book_with_a_sheet_per_year_gives_last_years(tmp_path):
+    import xlsxwriter
+
+    year_folder(tmp_path, 2026, {"甲镇": 85, "乙镇": 95, "丙镇": 50, "丁镇": 90})
+    wb = xlsxwriter.Workbook(tmp_path / "input" / "历年考核结果.xlsx")
+    for year, ranks in [(2024, {"甲镇": 1, "乙镇": 2, "丙镇": 3, "丁镇": 4}), (2025, {"甲镇": 4, "乙镇": 3, "丙镇": 2, "丁镇": 1})]:
+        ws = wb.add_worksheet(f"{year}年")
+        ws.write(0, 0, f"{year}年度乡镇考核结果")
+        ws.write_row(1, 0, ["单位", "名次"])
+        for r, (u, rank) in enumerate(ranks.items(), start=2):
+            ws.write_row(r, 0, [u, rank])
+    wb.close()
+    res = kaohe("run", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "[错误]" not in res.stdout
+    assert {u["unit"]: u["last_rank"] for u in results_of(tmp_path)["units"]} == {"甲镇": 4, "乙镇": 3, "丙镇": 2, "丁镇": 1}
 
 
 GROWTH_YEAR = """

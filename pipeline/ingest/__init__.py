@@ -501,7 +501,10 @@ def read_return(path: Path, rel: str, context: _ReadContext) -> FileReading:
             continue
         if table is None:
             reading.reason, reading.units = located.reason, located.units
-            if located.other_year is not None:
+            if located.results_year is not None:
+                got.issues.append(Issue("history-other-year", file=rel, sheet=sheet.name,
+                                        params={"reason": located.reason}))
+            elif located.other_year is not None:
                 got.issues.append(Issue("other-year-sheet", file=rel, sheet=sheet.name,
                                         params={"year": located.other_year, "this": scheme.assessment.year}))
             elif located.units:

@@ -207,6 +207,17 @@ def suggest(text: str, candidates: list[str]) -> str:
     return f"，是否为“{close[0]}”？" if close else ""
 
 
+class OtherYearResults(str):
+    """Why a 上年考核结果 sheet was not taken: its results are for `year`, not last year's (the text is the reason)."""
+
+    year: int
+
+    def __new__(cls, reason: str, year: int):
+        made = super().__new__(cls, reason)
+        made.year = year
+        return made
+
+
 @dataclass
 class Located:
     """What locating a table in one sheet found: the table, or why there is none (for the reading map)."""
@@ -216,6 +227,7 @@ class Located:
     units: int = 0  # distinct known units the sheet names (a sheet naming units is never dropped quietly)
     other_year: int | None = None  # the sheet holds a year the scheme does not use (skipped on purpose)
     ignored: bool = False  # the scheme's [ingest] rules say to skip it
+    results_year: int | None = None  # a 上年考核结果 sheet of another year (not taken; an error if no other is)
 
 
 def locate_table(sheet: Sheet, scheme: Scheme, rel: str = "", units: UnitResolver | None = None) -> Located:
@@ -257,6 +269,8 @@ def locate_table(sheet: Sheet, scheme: Scheme, rel: str = "", units: UnitResolve
     table = _classify(view, sheet.name, rel, scheme, teach, (first, last), unit_col, title, axis.transposed)
     if isinstance(table, int):
         return Located(None, f"工作表为 {table} 年的数据，本方案只使用 {scheme.assessment.year} 年和上年的数据", named, table)
+    if isinstance(table, OtherYearResults):
+        return Located(None, str(table), named, results_year=table.year)
     if isinstance(table, str):
         return Located(None, table, named)
     table.transposed = axis.transposed
@@ -442,8 +456,8 @@ def _classify(view: Sheet, sheet_name: str, rel: str, scheme: Scheme, teach, hea
     if kind == "history":  # last year's results must be last year's: another year's ranks are never taken
         said = (teach.year, "方案 [ingest] 规则") if teach.year else results_year(where, scheme.assessment.year)
         if said and said[0] != scheme.assessment.year - 1:
-            return (f"{said[1]}写的是 {said[0]} 年的考核结果，本次考核为 {scheme.assessment.year} 年，上年考核结果应为 "
-                    f"{scheme.assessment.year - 1} 年，未采用")
+            return OtherYearResults(f"{said[1]}写的是 {said[0]} 年的考核结果，本次考核为 {scheme.assessment.year} 年，"
+                                    f"上年考核结果应为 {scheme.assessment.year - 1} 年，未采用", said[0])
     _content_roles(kind, view, last, unit_col, labels, columns, unknown, confidence, scheme)
     if kind == "adjustments" and "kind" not in columns.values():
         named = teach.context.get("adjustment") or (first_named(where, [a.name for a in scheme.adjustments]) or [None])[0]

@@ -40,8 +40,9 @@ def write_diff_workbook(diff: RunDiff, path: pathlib.Path) -> None:
 
     sheet = new_sheet(wb, st, "数据变化")
     columns = [Col("单位", cap=20), Col("考核期", "center", cap=10), Col("指标", cap=30), Col("原值", "num", cap=14),
-               Col("新值", "num", cap=14), Col("数据来源（文件 › 工作表!单元格）", cap=50)]
-    rows = [[c.unit, c.period or "年终", f"{c.indicator} {c.name}", c.old, c.new, c.source]
+               Col("新值", "num", cap=14), Col("数据来源（文件 › 工作表!单元格）", cap=50),
+               Col("更正登记", "wrap", cap=50)]
+    rows = [[c.unit, c.period or "年终", f"{c.indicator} {c.name}", c.old, c.new, c.source, c.correction or None]
             for u in diff.units for c in u.cells]
     write_table(sheet, 0, columns, rows, empty_text="报表数据均未变化")
     print_a4(sheet.ws, landscape=True)
