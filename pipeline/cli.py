@@ -18,7 +18,7 @@ import click
 from . import __version__, publish
 from .entry import Interrupted, interrupted_by, quiet_signals
 from .issues import ERROR, INFO, WARNING
-from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, FolderNotWritable, LockedError,
+from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, FolderNotWritable, LockedError,
                   RunOutcome, StampError, count_by_severity, run_assessment, write_blank_templates)
 from .render.report import ReportTemplateError
 from .render.xlsx_fill import FillError
@@ -504,13 +504,15 @@ def publish_cmd(folder, status, replace):
 
 
 def main() -> None:
+    from .cli_messages import usage_text
+
     try:
         cli.main(standalone_mode=False, prog_name="kaohe")
-    except click.exceptions.NoSuchOption as exc:
-        _echo(f"错误：没有选项 {exc.option_name}。运行 kaohe --help 查看用法。", err=True)
-        sys.exit(EXIT_SCHEME)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `kaohe` alone: the help, as --help shows it
+        _echo(exc.ctx.get_help() if exc.ctx is not None else usage_text(exc))
+        sys.exit(EXIT_OK)
     except click.exceptions.UsageError as exc:
-        _echo(f"错误：命令用法不正确（{exc.format_message()}）。运行 kaohe --help 查看用法。", err=True)
+        _echo(f"错误：{usage_text(exc)}", err=True)
         sys.exit(EXIT_SCHEME)
     except click.exceptions.Abort:
         _echo("已取消。", err=True)

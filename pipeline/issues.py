@@ -109,6 +109,91 @@ CATALOGUE: dict[str, IssueType] = {
     ]
 }
 
+# The short Chinese type of each issue, shown beside its code in 数据问题.csv / .xlsx (a column to filter by).
+LABELS: dict[str, str] = {
+    "not-a-number": "不是数字",
+    "missing-value": "缺少数据",
+    "out-of-range": "超出范围",
+    "negative-value": "负数",
+    "not-positive": "须大于0",
+    "unknown-unit": "单位名称无法识别",
+    "more-unknown-units": "多个单位名称无法识别",
+    "unknown-indicator": "指标无法识别",
+    "ambiguous-ratings": "评分表归属不明",
+    "unknown-item": "考核项目无法识别",
+    "unknown-column": "列无法识别",
+    "unknown-choice": "选项无效",
+    "duplicate-column": "重复的列",
+    "conflict": "数据不一致",
+    "duplicate": "重复数据",
+    "duplicate-file": "重复文件",
+    "missing-return": "缺少报表",
+    "missing-period-return": "缺少某期报表",
+    "missing-unit": "缺少单位数据",
+    "absent-unit": "报表中没有该单位",
+    "formula-no-value": "公式没有计算结果",
+    "formula-zero": "公式缓存值为0",
+    "date-not-number": "日期不是数值",
+    "not-a-date": "不是日期",
+    "date-outside-year": "日期不在考核年度内",
+    "template-stale": "旧版填报模板",
+    "template-altered": "填报模板被改动",
+    "template-damaged": "填报模板信息损坏",
+    "own-output": "kaohe输出文件",
+    "own-results-other-year": "非上年的结果汇总表",
+    "own-results-altered": "结果汇总表无法读取",
+    "control-characters": "含控制字符",
+    "overlong-text": "文字过长",
+    "unreadable-file": "文件无法读取",
+    "link-outside": "链接指向文件夹外",
+    "not-a-file": "不是普通文件",
+    "unrecognised-file": "文件无法识别",
+    "unrecognised-sheet": "工作表无法识别",
+    "total-mismatch": "合计不符",
+    "sum-mismatch": "分项之和不符",
+    "header-points": "表头分值不符",
+    "unused-sheet": "工作表未采用",
+    "other-year-sheet": "其他年份的工作表",
+    "ambiguous-column": "表头指标不明",
+    "missing-register": "缺少登记表",
+    "optional-register": "未报登记表",
+    "unknown-adjustment": "加减分类别无法识别",
+    "missing-rating": "缺少评分",
+    "duplicate-rating": "重复评分",
+    "unknown-rater": "评分人无法识别",
+    "rater-not-peer": "评分单位不同组",
+    "self-rating": "自评",
+    "missing-ratings": "缺少评分表",
+    "resubmission": "重复报送",
+    "resubmission-same": "重复报送（内容相同）",
+    "resubmission-newest": "重复报送（取最新）",
+    "rating-total-mismatch": "评分合计不符",
+    "points-as-weights": "按分值填写了权重",
+    "missing-survey": "缺少评议数据",
+    "missing-survey-round": "缺少某轮评议",
+    "missing-round": "评议轮次不明",
+    "survey-no-answer": "评议无有效答卷",
+    "weights-undefined": "无法计算客观权重",
+    "impute-no-values": "无法插补缺失值",
+    "correction-mismatch": "更正原值不符",
+    "correction-unapproved": "更正未经审批",
+    "history-other-year": "非上年的考核结果",
+    "history-wrong-year": "上年考核结果年份不对",
+    "last-values-from-record": "上年值取自运行记录",
+    "history-from-record": "上年名次取自运行记录",
+    "allowed-gap": "允许的缺项",
+    "missing-target": "缺少目标值",
+    "missing-last-year": "缺少上年值",
+    "ignored-file": "已忽略的文件",
+    "file-too-large": "文件过大或异常",
+    "malformed-file": "文件结构异常",
+    "unsupported-format": "不支持的格式",
+    "format-unreadable": "数字格式无法识别",
+    "format-hidden": "格式隐藏了数值",
+    "scale-outlier": "数量级异常",
+    "absurd-value": "数值不合常理",
+}
+
 
 MAX_QUOTE = 40  # characters of a cell's text quoted in a message
 QUOTED = ("text", "name", "formula")  # params that quote a cell (lists of choices and indicators are never cut)
@@ -140,6 +225,10 @@ class Issue:
         return self.type.severity
 
     @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
     def message(self) -> str:
         return self.type.template.format(**{k: clip(v) if k in QUOTED else v for k, v in self.params.items()})
 
@@ -167,6 +256,7 @@ class Issue:
     def to_dict(self) -> dict:
         d = {k: v for k, v in asdict(self).items() if k != "params"}
         d["severity"] = self.severity
+        d["label"] = self.label
         d["message"] = self.message
         d["text"] = self.text()
         return d

@@ -358,6 +358,7 @@ class IssueRecord:
     unit: str
     indicator: str
     severity: str  # 错误 / 警告 / 提示
+    label: str  # the issue's type in Chinese (issues.LABELS), beside its code
     message: str
     text: str  # the one-line form shown to users
 

@@ -7,6 +7,7 @@ import json
 import shutil
 
 import openpyxl
+import pytest
 
 from conftest import kaohe
 
@@ -50,7 +51,7 @@ def test_non_number_cell_names_file_sheet_cell_unit_and_indicator(example):
     assert "not-a-number" in csv_text and f"{col}7" in csv_text
     ws = openpyxl.load_workbook(example / "output" / "数据问题.xlsx")["数据问题"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert any(r[1] == "not-a-number" and r[4] == f"{col}7" and r[5] == unit for r in rows)
+    assert any(r[1] == "不是数字" and r[2] == "not-a-number" and r[5] == f"{col}7" and r[6] == unit for r in rows)
 
 
 def test_unknown_unit_name_suggests_the_closest_unit(example):
@@ -267,3 +268,23 @@ def test_issues_without_a_file_are_one_group(example):
     missing = next(k for k, l in enumerate(lines) if "缺少“信访局”报送的报表" in l)
     assert errors < group < missing and all(l.startswith("[错误]") for l in lines[group + 1:missing + 1])
     assert lines.count("（全部报表）") == 1  # every error without a file under one heading
+
+
+@pytest.mark.parametrize("args, message", [
+    (["rnu"], "错误：没有命令“rnu”，是不是要输入“run”？运行 kaohe --help 查看用法。"),
+    (["frobnicate"], "错误：没有命令“frobnicate”。运行 kaohe --help 查看用法。"),
+    (["run", "--quite"], "错误：没有选项 --quite，是不是要输入 --quiet？运行 kaohe --help 查看用法。"),
+    (["publish", ".", "--as", "发布"], "错误：选项 --as 的值“发布”无效，可选：公示、定稿。运行 kaohe --help 查看用法。"),
+    (["publish", "."], "错误：缺少选项 --as。运行 kaohe --help 查看用法。"),
+    (["publish", ".", "--as"], "错误：选项 --as 后面须写上它的值。运行 kaohe --help 查看用法。"),
+    (["run", "a", "b"], "错误：多了参数：b（文件夹名中有空格时请加引号）。运行 kaohe --help 查看用法。"),
+    (["diff", ".", "x"], "错误：参数“原运行序号”的值“x”无效（须为整数）。运行 kaohe --help 查看用法。"),
+])
+def test_click_usage_errors_are_chinese(args, message, tmp_path):
+    res = kaohe(*args, cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr.strip() == message
+
+
+def test_kaohe_alone_shows_the_help():
+    res = kaohe()
+    assert res.returncode == 0 and res.stdout.startswith("用法： kaohe [选项] 命令 [参数]...") and res.stderr == ""

@@ -99,8 +99,8 @@ def test_formula_like_text_in_the_issue_lists_stays_text(example):
     res = kaohe("check", example)
     assert res.returncode == 1
     with open(example / "output" / "数据问题.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.reader(fh) if "约3" in r[-1]]
-    assert rows and (rows[0][2], rows[0][3], rows[0][5]) == ("信访局/=报表.xlsx", "'@表", "'=1+1")
+        rows = [r for r in csv.DictReader(fh) if "约3" in r["说明"]]
+    assert rows and (rows[0]["文件"], rows[0]["工作表"], rows[0]["单位"]) == ("信访局/=报表.xlsx", "'@表", "'=1+1")
     cells = _cells_holding(example / "output" / "数据问题.xlsx", "=1+1")
     assert cells and all(c.data_type == "s" for c in cells)
 

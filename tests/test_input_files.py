@@ -157,7 +157,7 @@ def test_csv_cells_starting_with_tab_or_cr_stay_text(tmp_path):
     path = tmp_path / "数据问题.csv"
     write_issues_csv([Issue("duplicate-file", file=n, params={"other": "x"}) for n in names], path)
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        files = [row[2] for row in list(csv.reader(fh))[1:]]
+        files = [row["文件"] for row in csv.DictReader(fh)]
     assert files == ["'" + n for n in names[:3]] + ["普通.xlsx"]
 
 

@@ -95,8 +95,8 @@ def test_other_kaohe_outputs_are_skipped_with_one_warning_each(last_year, tmp_pa
     for name in ("考核结果公示表", "单位评分卡"):
         line = next(ln for ln in res.stdout.splitlines() if f"上年结果/{name}.xlsx" in ln and "[警告]" in ln)
         assert f"这是 kaohe 生成的2025年度{name}，不是各部门报送的报表，已跳过" in line
-    codes = [ln.split(",")[1] for ln in (folder / "output" / "数据问题.csv").read_text(encoding="utf-8-sig").splitlines()]
-    plain_codes = [ln.split(",")[1] for ln in (plain / "output" / "数据问题.csv").read_text(encoding="utf-8-sig").splitlines()]
+    codes = [ln.split(",")[2] for ln in (folder / "output" / "数据问题.csv").read_text(encoding="utf-8-sig").splitlines()]
+    plain_codes = [ln.split(",")[2] for ln in (plain / "output" / "数据问题.csv").read_text(encoding="utf-8-sig").splitlines()]
     assert sorted(codes) == sorted(plain_codes + ["own-output"] * 2)
     assert ranks(folder) == ranks(plain)  # nothing taken from them (no last ranks: history is optional here)
 

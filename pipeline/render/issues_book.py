@@ -19,10 +19,10 @@ __all__ = ["write_issues_workbook", "sheet_issues"]
 def sheet_issues(wb, st: Styles, issues: list[IssueRecord]) -> None:
     """数据问题: one row per issue, errors in red, filterable."""
     sheet = new_sheet(wb, st, "数据问题")
-    columns = [Col("级别", "center", cap=8), Col("代码", cap=16), Col("文件", cap=40), Col("工作表", cap=16),
-               Col("单元格", "center", cap=10), Col("单位", cap=16), Col("指标", cap=10),
+    columns = [Col("级别", "center", cap=8), Col("类型", cap=16), Col("代码", cap=16), Col("文件", cap=40),
+               Col("工作表", cap=16), Col("单元格", "center", cap=10), Col("单位", cap=16), Col("指标", cap=10),
                Col("说明", "wrap", cap=60)]
-    rows = [[i.severity, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator, i.message] for i in issues]
+    rows = [[i.severity, i.label, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator, i.message] for i in issues]
     first, end = write_table(sheet, 0, columns, rows, red=[i.severity == "错误" for i in issues],
                              empty_text="未发现数据问题")
     sheet.ws.freeze_panes(first, 0)

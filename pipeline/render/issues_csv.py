@@ -9,12 +9,12 @@ from ..issues import Issue
 
 
 def write_issues_csv(issues: list[Issue], path: Path) -> None:
-    cols = ["级别", "代码", "文件", "工作表", "单元格", "单位", "指标", "说明"]
+    cols = ["级别", "类型", "代码", "文件", "工作表", "单元格", "单位", "指标", "说明"]
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(cols)
         for i in issues:
-            w.writerow([_safe_text(x) for x in (i.severity, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator,
+            w.writerow([_safe_text(x) for x in (i.severity, i.label, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator,
                                                 i.message)])
 
 
