@@ -305,8 +305,9 @@ class _Normalizer:
         return list(out.values())
 
     # -- registers -----------------------------------------------------------------------------------
-    def date(self, row: Row, unit: str) -> str:
-        """A register entry's date (认定日期) as ISO text, "" when absent; bad dates and other years are reported."""
+    def date(self, row: Row, unit: str, approval: bool = False) -> str:
+        """A register entry's date (认定日期) as ISO text, "" when absent; bad dates and other years are reported.
+        An `approval` (of a correction or appeal) comes after the results, so the following year is its year too."""
         cell = row.fields.get("date")
         if cell is None:
             return ""
@@ -317,7 +318,7 @@ class _Normalizer:
             return ""
         if day is None:
             return ""
-        if day.year != self.scheme.assessment.year:
+        if day.year not in (self.scheme.assessment.year, *([self.scheme.assessment.year + 1] if approval else [])):
             self.issue("date-outside-year", cell, unit, date=day.isoformat(), year=self.scheme.assessment.year)
         return day.isoformat()
 
@@ -417,7 +418,7 @@ class _Normalizer:
                 values.iat[k, values.columns.get_loc("value")] = numbers["corrected"]
                 out.append({"unit": unit, "indicator": ind_id, "original": float(numbers["original"]),
                             "corrected": float(numbers["corrected"]), "reason": self.text(row, "reason"),
-                            "approver": self.text(row, "approver"), "date": self.date(row, unit),
+                            "approver": self.text(row, "approver"), "date": self.date(row, unit, approval=True),
                             "value_source": source, "source": row.unit.source})
         return values, out
 

@@ -143,6 +143,7 @@ def test_a_year_of_an_assessment_office(tmp_path):
     correction(folder, "甲镇", 9.0, 8.0)
     assert nightly(folder) == 0
     corrected = results(folder)
+    assert [i["code"] for i in corrected["issues"]] == ["optional-register"]  # approved in January after the year: no "date outside the year" warning
     scores = {(d["unit"], d["indicator"]): d["score"] for d in corrected["detail"]}
     before = {(d["unit"], d["indicator"]): d["score"] for d in published["detail"]}
     assert scores[("乙镇", "Y")] != before[("乙镇", "Y")] and scores[("丁镇", "Y")] == before[("丁镇", "Y")]
