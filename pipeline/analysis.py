@@ -64,7 +64,8 @@ class GradeShare:
 
 def grade_order(results: Results) -> list[str]:
     """The scheme's grades best first, then any other grade a unit carries (none when the scheme has no grades)."""
-    return labels.grade_order(((g.name, g.min) for g in results.grades), (u.grade for u in results.units))
+    return labels.grade_order(((g.name, g.min) for g in results.grades),
+                              (labels.grade_class(u, results.veto.effect) for u in results.units))
 
 
 def grade_distribution(results: Results) -> list[GradeShare]:
@@ -73,7 +74,7 @@ def grade_distribution(results: Results) -> list[GradeShare]:
     n = len(results.units)
     out = []
     for g in order:
-        members = [u.unit for u in results.units if u.grade == g]
+        members = [u.unit for u in results.units if labels.grade_class(u, results.veto.effect) == g]
         out.append(GradeShare(name=g, colour=colours[g], units=members, share=len(members) / n if n else 0.0))
     return out
 

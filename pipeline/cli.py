@@ -15,7 +15,7 @@ from typing import Callable, NoReturn, TypeVar
 
 import click
 
-from . import __version__, publish
+from . import __version__, labels, publish
 from .entry import Interrupted, interrupted_by, quiet_signals
 from .issues import ERROR, INFO, WARNING
 from .run import (EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_SCHEME, ISSUES_CSV, ISSUES_XLSX, FolderNotWritable, LockedError,
@@ -144,17 +144,52 @@ def _print_issues(outcome: RunOutcome) -> None:
     _echo(f"共 {summary}。问题清单：{_issues_file(outcome)}")
 
 
-def _print_summary(outcome: RunOutcome) -> None:
+TOP, BOTTOM = 5, 3  # units the console's summary shows from each end of the ranking
+
+
+def _unit_summary(u, results) -> str:
+    shown = labels.grade_shown(u, results.veto.effect)
+    tail = "，取消评奖和评优资格" if u.vetoed else (f"  {'、'.join(u.awards)}" if u.awards else "")
+    return f"  第{u.rank}名  {u.unit}  {u.total:.{max(results.assessment.precision, 0)}f}  {shown}{tail}"
+
+
+def _print_summary(outcome: RunOutcome, verbose: bool = False) -> None:
+    """The result screen: counts, the grades, the top and bottom units, the prizes and where the outputs are — not
+    a line per output file (a 600-unit run writes 600 filled tables; --verbose lists them)."""
+    from .analysis import grade_distribution
+
     results = outcome.results
-    precision = results.assessment.precision
-    _echo(f"\n{results.assessment.title}：{len(results.units)} 个单位已完成计分。")
-    for u in results.units[:5]:
-        mark = "（一票否决）" if u.vetoed else ""
-        awards = f"  {'、'.join(u.awards)}" if u.awards else ""
-        _echo(f"  第{u.rank}名  {u.unit}  {u.total:.{precision}f}  {u.grade}{mark}{awards}")
-    _echo("\n输出文件：")
-    for path in outcome.outputs:
-        _echo(f"  {path}")
+    counts = count_by_severity(outcome.issues)
+    tally = "、".join(f"{k} {counts[k]} 条" for k in (ERROR, WARNING, INFO) if k in counts)
+    status = labels.STATUS_LABELS[results.run.status].split("（")[0]
+    _echo(f"\n{results.assessment.title}：{len(results.units)} 个单位已完成计分（{status}；"
+          f"{'数据问题：' + tally if tally else '未发现数据问题'}）。")
+    grades = [f"{g.name} {len(g.units)} 个" for g in grade_distribution(results) if g.units]
+    if grades:
+        _echo("等次：" + "，".join(grades))
+    units = results.units
+    shown = units if len(units) <= TOP + BOTTOM else units[:TOP]
+    _echo(f"{'名次' if shown is units else f'前 {TOP} 名'}：")
+    for u in shown:
+        _echo(_unit_summary(u, results))
+    if shown is not units:
+        _echo(f"末 {BOTTOM} 名：")
+        for u in units[-BOTTOM:]:
+            _echo(_unit_summary(u, results))
+    prizes: dict[str, list[str]] = {}
+    for a in results.awards:
+        prizes.setdefault(a.award, []).append(a.unit)
+    if prizes:
+        _echo("奖项：" + "；".join(f"{k} {'、'.join(v)}" for k, v in prizes.items()))
+    if verbose:
+        _echo("\n输出文件：")
+        for path in outcome.outputs:
+            _echo(f"  {path}")
+    else:
+        names = [p.name for p in outcome.outputs if p.parent.name == "output"]
+        main = [n for n in names if n.endswith((".xlsx", ".docx", ".html"))][:6]
+        _echo(f"\n结果在 {outcome.outputs[0].parent if outcome.outputs else 'output/'}：{'、'.join(main)} 等 "
+              f"{len(outcome.outputs)} 个文件（kaohe run --verbose 列出全部）")
     if note := _final_note(outcome):
         _echo(f"\n{note}")
 
@@ -222,7 +257,7 @@ def _progress(quiet: bool):
     return for_console(quiet)
 
 
-def _guarded(folder: str, check_only: bool, quiet: bool = False) -> None:
+def _guarded(folder: str, check_only: bool, quiet: bool = False, verbose: bool = False) -> None:
     path = _folder(folder)
     progress = _progress(quiet)
     outcome = _guard(path, lambda: run_assessment(path, check_only=check_only, progress=progress))
@@ -244,7 +279,7 @@ def _guarded(folder: str, check_only: bool, quiet: bool = False) -> None:
     if check_only:
         _echo("\n检查完成：报表可以计分。")
         return
-    _print_summary(outcome)
+    _print_summary(outcome, verbose)
 
 
 def _print_quiet(outcome: RunOutcome, check_only: bool) -> None:
@@ -289,9 +324,10 @@ QUIET = click.option("--quiet", "-q", is_flag=True,
 @cli.command("run")
 @click.argument("folder", default=".", metavar="[文件夹]")
 @QUIET
-def run_cmd(folder, quiet):
+@click.option("--verbose", "-v", is_flag=True, help="列出生成的全部文件")
+def run_cmd(folder, quiet, verbose):
     """读取报表、计分、排名、评奖，生成汇总表、分析报告和 results.json。"""
-    _guarded(folder, check_only=False, quiet=quiet)
+    _guarded(folder, check_only=False, quiet=quiet, verbose=verbose)
 
 
 @cli.command("check")

@@ -80,12 +80,48 @@ def grade_order(grades: Iterable[tuple[str, float]], seen: Iterable[str] = ()) -
 
 
 def grade_colours(order: list[str]) -> dict[str, str]:
-    """Grade name -> colour: the palette from the best grade down, the lowest grade red."""
+    """Grade name -> colour: the palette from the best grade down, the lowest grade red (一票否决 too)."""
     colours = {}
-    for i, name in enumerate(order):
-        last = i == len(order) - 1 and len(order) > 1
+    grades = [g for g in order if g != VETO]
+    for i, name in enumerate(grades):
+        last = i == len(grades) - 1 and len(grades) > 1
         colours[name] = LAST_GRADE_COLOUR if last else GRADE_PALETTE[i % len(GRADE_PALETTE)]
+    if VETO in order:
+        colours[VETO] = LAST_GRADE_COLOUR
     return colours
+
+
+# -- a vetoed unit, as every table, the report and the console show it ----------------------------------------------
+# SPEC: a vetoed unit keeps its score and rank; by default (effect no_award) it loses every award and 评先评优 — so its
+# grade is not shown as a grade a leader would read as 评优 (第1名 · 优秀 beside 一票否决 reads as a contradiction): the
+# grade cell says 一票否决 and the item. With effect lowest_grade the grade is the lowest one, and says why.
+VETO = "一票否决"
+
+
+def veto_items(u) -> str:
+    return "、".join(dict.fromkeys(v.item for v in u.veto if v.item))
+
+
+def grade_shown(u, effect: str) -> str:
+    """The grade cell of a unit: its grade, or for a vetoed unit what the veto made of it."""
+    if not u.vetoed or not u.grade:  # a scheme without grades: the veto shows in its own column
+        return u.grade
+    items = veto_items(u)
+    if effect == "lowest_grade":
+        return f"{u.grade}（{VETO}：{items}）" if items else f"{u.grade}（{VETO}）"
+    return f"{VETO}（{items}）" if items else VETO
+
+
+def grade_class(u, effect: str) -> str:
+    """The grade a unit is counted under in a distribution: 一票否决 for a vetoed unit whose grade is not shown."""
+    return VETO if u.vetoed and u.grade and effect != "lowest_grade" else u.grade
+
+
+def awards_shown(u) -> str | None:
+    """The awards cell: the awards, or for a vetoed unit that it may receive none."""
+    if u.vetoed:
+        return "取消评奖资格"
+    return "、".join(u.awards) or None
 
 
 def target_verdict(met: bool | None) -> str:

@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 from .scheme import MAX_SCHEME_BYTES, NESTING_LIMIT, Scheme, SchemeError, parse_scheme
+from .scheme_toml import toml_error_text
 
 
 def _too_deep(text: str) -> str | None:
@@ -106,7 +107,7 @@ def load_scheme(folder: Path) -> Scheme:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"考核方案 {path} 格式错误：{exc}") from None
+        raise SchemeError(f"考核方案 {path} 格式错误：{toml_error_text(exc, text)}") from None
     except RecursionError:  # tomllib recurses once per level: `a = [[[[…]]]]` thousands deep
         where = _too_deep(text)
         raise SchemeError(f"考核方案 {path} 格式错误：{where + '：' if where else ''}"

@@ -11,8 +11,9 @@ def test_analysis_of_a_real_run():
     results = score(scheme(), dataset(), RUN)
     found = analysis.analyse(results)
     assert [(g.name, g.units) for g in found.grades] == [
-        ("优秀", ["城关镇"]), ("良好", ["青山乡", VETOED]), ("一般", ["石门乡"]), ("较差", [])]
-    assert found.grades[1].share == 0.5 and found.grades[-1].colour == "#C62828"  # the lowest grade is red
+        ("优秀", ["城关镇"]), ("良好", ["青山乡"]), ("一般", ["石门乡"]), ("较差", []), ("一票否决", [VETOED])]
+    assert found.grades[1].share == 0.25 and found.grades[3].colour == "#C62828"  # the lowest grade is red
+    assert found.grades[-1].colour == "#C62828"  # and so is 一票否决
     assert (found.totals.all.mean, found.totals.all.max, found.totals.all.min) == (84.875, 99.0, 70.0)
     assert {g: s.mean for g, s in found.totals.groups.items()} == {"平原乡镇": 90.75, "山区乡镇": 79.0}
     assert found.totals.top.unit == "城关镇" and found.totals.bottom.unit == "石门乡"

@@ -93,9 +93,10 @@ def test_context_summaries(results):
     ctx = report_context(results)
     assert ctx["report_title"] == TITLE + "情况分析报告（试算稿）"  # until the office marks it (kaohe publish)
     assert ctx["meta"]["report_date"] == "2026年1月15日"
-    assert [g["name"] for g in ctx["grades"]] == ["优秀", "良好", "一般", "较差"]
-    assert [g["count"] for g in ctx["grades"]] == [1, 2, 1, 0]
-    assert ctx["grades"][1]["share_pct"] == "50.0%"
+    # a vetoed unit is counted as 一票否决, not under the grade its total gives (effect no_award)
+    assert [g["name"] for g in ctx["grades"]] == ["优秀", "良好", "一般", "较差", "一票否决"]
+    assert [g["count"] for g in ctx["grades"]] == [1, 1, 1, 0, 1]
+    assert ctx["grades"][1]["share_pct"] == "25.0%"
     assert [u["unit"] for u in ctx["units"]] == ["城关镇", "青山乡", VETOED, "石门乡"]
     assert [u["total"] for u in ctx["units"]] == ["99.00", "88.00", "82.50", "70.00"]
     assert [u["adjustment_scores"] for u in ctx["units"]] == [["+1.00", ""], ["", ""], ["", "−0.50"], ["", ""]]

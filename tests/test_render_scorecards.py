@@ -117,7 +117,7 @@ def test_safe_sheet_names_are_valid_and_unique():
 def test_unit_line(cards):
     _, wb, _ = cards
     assert wb["城关镇"]["A2"].value == "被考核单位：城关镇　分组：平原　总分：64.5　名次：1　等次：良好"
-    assert wb["=1+1"]["A2"].value == "被考核单位：=1+1　分组：平原　总分：50.6　名次：3　等次：较差"
+    assert wb["=1+1"]["A2"].value == "被考核单位：=1+1　分组：平原　总分：50.6　名次：3　等次：一票否决（安全生产）"
     assert "A2:J2" in {str(r) for r in wb["城关镇"].merged_cells.ranges}
 
 

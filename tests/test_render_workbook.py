@@ -86,7 +86,9 @@ def test_deduction_negative_veto_and_awards(written):
     ws = openpyxl.load_workbook(written)["汇总表"]
     row = _find(ws, "青山乡").row
     assert ws.cell(row, _column(ws, "察访核验扣分（上限5分）")).value == -2.0
-    assert ws.cell(row, _column(ws, "一票否决")).value == "是"
+    assert ws.cell(row, _column(ws, "一票否决")).value == "安全生产"  # the item, not a bare 是
+    assert ws.cell(row, _column(ws, "等次")).value == "较差（一票否决：安全生产）"  # lowest_grade, and why
+    assert ws.cell(row, _column(ws, "获奖情况")).value == "取消评奖资格"
     assert ws.cell(row, _column(ws, "总分")).font.color.rgb.endswith("C00000")
     first = _find(ws, "城关镇").row
     assert ws.cell(first, _column(ws, "获奖情况")).value == "综合考核一等奖、综合先进单位"

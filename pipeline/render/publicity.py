@@ -13,6 +13,7 @@ from __future__ import annotations
 import pathlib
 from dataclasses import dataclass
 
+from .. import labels
 from ..results import Results, UnitResult
 from ..scheme import Assessment
 from .xlsx_base import (
@@ -72,8 +73,10 @@ def _columns(results: Results) -> tuple[list[Col], list]:
     add_adjustment_columns(results, cols, getters)
     cols += [Col("总分", "score", cap=12), Col("等次", "center", cap=10), Col("获奖情况", "wrap", cap=30),
              Col("备注", "center", cap=10)]
-    getters += [lambda u: u.total, lambda u: u.grade, lambda u: "、".join(u.awards) or None,
-                lambda u: VETO_MARK if u.vetoed else None]
+    lowest = results.veto.effect == "lowest_grade"  # a vetoed unit's grade cell: the veto, never its item or reason
+    getters += [lambda u: u.total,
+                lambda u: (f"{u.grade}（{VETO_MARK}）" if lowest else VETO_MARK) if u.vetoed else u.grade,
+                labels.awards_shown, lambda u: VETO_MARK if u.vetoed else None]
     return cols, getters
 
 

@@ -127,14 +127,14 @@ class _CardStyles(Styles):
 
 
 # --------------------------------------------------------------------------------------------- model helpers
-def _unit_line(u: UnitResult, precision: int) -> str:
+def _unit_line(u: UnitResult, precision: int, effect: str) -> str:
     parts = [f"被考核单位：{u.unit}"]
     if u.group:
         parts.append(f"分组：{u.group}")
     parts.append(f"总分：{u.total:.{max(precision, 0)}f}")  # formatting only: the total is already rounded
     parts.append(f"名次：{u.rank}")
     if u.grade:
-        parts.append(f"等次：{u.grade}")
+        parts.append(f"等次：{labels.grade_shown(u, effect)}")
     return SEP.join(parts)
 
 
@@ -287,7 +287,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
     ws.set_row(0, 36)
     merge(sheet, 0, 0, lay.last, f"{results.assessment.title}评分卡{labels.status_mark(results.run.status)}", st.title)
     ws.set_row(1, 24)
-    merge(sheet, 1, 0, lay.last, _unit_line(u, st.precision), st.unit_line)
+    merge(sheet, 1, 0, lay.last, _unit_line(u, st.precision, results.veto.effect), st.unit_line)
     header = 2
     ws.set_row(header, 30)
     write_header(sheet, header, lay.columns)
@@ -412,7 +412,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
     if u.targets:
         line(r, "目标完成：" + "；".join(labels.target_text(t) for t in u.targets), st.note_line)
         r += 1
-    if u.awards:
+    if u.awards:  # a vetoed unit's card says so on its 一票否决 line
         line(r, "获奖情况：" + "、".join(u.awards), st.note_line)
         r += 1
     if results.detail:  # the card stays one A4 page: each score's 计算过程 is on 明细 (and in results.json)

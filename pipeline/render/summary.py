@@ -76,8 +76,9 @@ def _summary_columns(results: Results) -> tuple[list[Col], list[Getter]]:
     add_adjustment_columns(results, cols, getters)
     cols += [Col("总分", "score", cap=12), Col("分组名次", "int", cap=8), Col("等次", "center", cap=10),
              Col("一票否决", "center", cap=8), Col("获奖情况", "wrap", cap=30)]
-    getters += [lambda u: u.total, lambda u: u.group_rank, lambda u: u.grade,
-                lambda u: "是" if u.vetoed else "否", lambda u: "、".join(u.awards) or None]
+    effect = results.veto.effect
+    getters += [lambda u: u.total, lambda u: u.group_rank, lambda u: labels.grade_shown(u, effect),
+                lambda u: labels.veto_items(u) or "是" if u.vetoed else "否", labels.awards_shown]
     return cols, getters
 
 
