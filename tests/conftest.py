@@ -135,12 +135,17 @@ def oracles() -> Path:
 
 
 def assert_official_print(ws, orientation: str, title_rows: str, freeze: str) -> None:
-    """What render.xlsx_base.print_a4 promises every official table: A4, one page wide, page-number footer."""
+    """What render.xlsx_base.print_table promises every official table: A4, page-number footer, the title and header
+    rows on every page, and either one page wide or — when that would print below 9 pt — column groups at ≥ 82 %
+    repeating the columns that name the row."""
     assert ws.page_setup.orientation == orientation
     assert int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1, "1")  # OOXML default is 1; xlsxwriter omits the default
-    assert int(ws.page_setup.fitToHeight) == 0
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        assert ws.page_setup.fitToWidth in (None, 1, "1")  # OOXML default is 1; xlsxwriter omits the default
+        assert int(ws.page_setup.fitToHeight) == 0
+    else:
+        assert int(ws.page_setup.scale) >= 82 and ws.print_title_cols and ws.col_breaks.brk
+        assert "按列分页打印" in ws.oddHeader.center.text
     assert ws.print_title_rows.replace("$", "") == title_rows
     assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
     assert ws.freeze_panes == freeze

@@ -259,13 +259,11 @@ def test_strings_starting_with_equals_stay_strings(cards):
 
 def test_print_settings(cards):
     _, wb, _ = cards
-    for ws in wb.worksheets:
-        assert ws.page_setup.orientation == "portrait"
+    for ws in wb.worksheets:  # landscape at the smallest legible scale; title, unit line and header on every page
+        assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.page_setup.fitToWidth in (None, 1, "1")  # OOXML default is 1; xlsxwriter omits the default
-        assert int(ws.page_setup.fitToHeight) == 0
-        assert ws.print_title_rows.replace("$", "") == "3:3"
+        assert int(ws.page_setup.scale) == 82 and not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows.replace("$", "") == "1:3"
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
 
 

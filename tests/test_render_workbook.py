@@ -110,7 +110,9 @@ def test_formula_like_text_stays_text(written):
 
 def test_print_setup_and_freeze(written):
     wb = openpyxl.load_workbook(written)
-    assert_official_print(wb["汇总表"], "landscape", "3:4", "C5")
+    assert_official_print(wb["汇总表"], "landscape", "1:4", "C5")
+    for ws in wb.worksheets:  # every sheet has its own print setup (图表: a chart a page, at full size)
+        assert int(ws.page_setup.paperSize) == 9 and "第 &P 页 共 &N 页" in ws.oddFooter.center.text, ws.title
     assert wb["明细"].freeze_panes == "A2"
     assert wb["明细"].auto_filter.ref
 

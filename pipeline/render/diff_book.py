@@ -10,7 +10,7 @@ import pathlib
 
 from ..history_diff import RunDiff
 from ..scheme import Assessment
-from .xlsx_base import Col, new_sheet, open_workbook, print_a4, section, write_table, close_workbook
+from .xlsx_base import Col, close_workbook, new_sheet, open_workbook, print_table, section, write_table
 
 
 def run_label(record) -> str:
@@ -35,8 +35,7 @@ def write_diff_workbook(diff: RunDiff, path: pathlib.Path) -> None:
     r = section(sheet, r + 1, "报表变化")
     write_table(sheet, r, [Col("报表文件", cap=60), Col("变化", "center", cap=12)], [list(f) for f in diff.files],
                 empty_text="报表均未变化")
-    print_a4(sheet.ws, landscape=True)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"运行对比·{sheet.ws.name}")
 
     sheet = new_sheet(wb, st, "数据变化")
     columns = [Col("单位", cap=20), Col("考核期", "center", cap=10), Col("指标", cap=30), Col("原值", "num", cap=14),
@@ -45,8 +44,7 @@ def write_diff_workbook(diff: RunDiff, path: pathlib.Path) -> None:
     rows = [[c.unit, c.period or "年终", f"{c.indicator} {c.name}", c.old, c.new, c.source, c.correction or None]
             for u in diff.units for c in u.cells]
     write_table(sheet, 0, columns, rows, empty_text="报表数据均未变化")
-    print_a4(sheet.ws, landscape=True)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"运行对比·{sheet.ws.name}")
 
     sheet = new_sheet(wb, st, "得分变化")
     columns = [Col("单位", cap=20), Col("考核期", "center", cap=10), Col("指标", cap=30), Col("原得分", "score", cap=10),
@@ -54,6 +52,5 @@ def write_diff_workbook(diff: RunDiff, path: pathlib.Path) -> None:
     rows = [[s.unit, s.period or "年终", f"{s.indicator} {s.name}", s.old, s.new,
              "本单位数据变化" if s.own_data_changed else s.why] for u in diff.units for s in u.scores]
     write_table(sheet, 0, columns, rows, empty_text="指标得分均未变化")
-    print_a4(sheet.ws, landscape=True)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"运行对比·{sheet.ws.name}")
     close_workbook(wb, assessment, "运行对比")

@@ -11,12 +11,12 @@ import pathlib
 
 from ..results import IssueRecord
 from ..scheme import Assessment
-from .xlsx_base import Col, Styles, new_sheet, open_workbook, write_table, close_workbook
+from .xlsx_base import Col, Styles, close_workbook, new_sheet, open_workbook, print_table, write_table
 
 __all__ = ["write_issues_workbook", "sheet_issues"]
 
 
-def sheet_issues(wb, st: Styles, issues: list[IssueRecord]) -> None:
+def sheet_issues(wb, st: Styles, issues: list[IssueRecord], title: str) -> None:
     """数据问题: one row per issue, errors in red, filterable."""
     sheet = new_sheet(wb, st, "数据问题")
     columns = [Col("级别", "center", cap=8), Col("类型", cap=16), Col("代码", cap=16), Col("文件", cap=40),
@@ -28,10 +28,10 @@ def sheet_issues(wb, st: Styles, issues: list[IssueRecord]) -> None:
     sheet.ws.freeze_panes(first, 0)
     if issues:
         sheet.ws.autofilter(0, 0, end - 1, len(columns) - 1)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{title}·{sheet.ws.name}")
 
 
-def _sheet_readings(wb, st: Styles, readings: list) -> None:
+def _sheet_readings(wb, st: Styles, readings: list, title: str) -> None:
     """读取情况: one row per sheet examined, then one row per column of a sheet taken."""
     sheet = new_sheet(wb, st, "读取情况")
     columns = [Col("文件", cap=40), Col("工作表", cap=16), Col("读作", cap=14), Col("依据", "wrap", cap=24),
@@ -48,7 +48,7 @@ def _sheet_readings(wb, st: Styles, readings: list) -> None:
             red.append(not c.role)
     first, end = write_table(sheet, 0, columns, rows, red=red, empty_text="input/ 中没有可读取的报表")
     sheet.ws.freeze_panes(first, 0)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{title}·{sheet.ws.name}")
 
 
 def write_issues_workbook(assessment: Assessment, issues: list[IssueRecord], path: pathlib.Path,
@@ -56,7 +56,7 @@ def write_issues_workbook(assessment: Assessment, issues: list[IssueRecord], pat
     """数据问题.xlsx for `kaohe check` and for runs refused over data errors: the 数据问题 sheet, and the reading
     map (读取情况) when given. No results exist yet, so no 制表日期: the caller fixes the zip's times."""
     wb, st = open_workbook(assessment, "", path, "数据问题清单")
-    sheet_issues(wb, st, issues)
+    sheet_issues(wb, st, issues, assessment.title)
     if readings is not None:
-        _sheet_readings(wb, st, readings)
+        _sheet_readings(wb, st, readings, assessment.title)
     close_workbook(wb, assessment, "数据问题清单")

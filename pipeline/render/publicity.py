@@ -25,7 +25,7 @@ from .xlsx_base import (
     merge,
     new_sheet,
     open_workbook,
-    print_a4,
+    print_table,
     text_width,
     title_block,
     write_table,
@@ -37,7 +37,6 @@ PUBLICITY_XLSX = "考核结果公示表.xlsx"
 PUBLICITY_SHEET = "公示"
 VETO_MARK = "一票否决"
 BLANK_PHONE = "__________"
-LANDSCAPE_WIDTH = 110  # table wider than this (Excel character units) prints on landscape paper
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,7 @@ def _sheet_publicity(wb, st: Styles, results: Results) -> None:
 
     ws.freeze_panes(first, 2)
     ws.repeat_rows(2, first - 1)
-    print_a4(ws, landscape=table_width > LANDSCAPE_WIDTH, side=0.5, top=0.7)
-    sheet.widths.apply(ws)
+    print_table(sheet, f"{results.assessment.title}结果公示", landscape=None, side=0.5)
 
 
 def write_publicity_workbook(results: Results, path: pathlib.Path) -> None:

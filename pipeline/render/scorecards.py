@@ -47,7 +47,7 @@ from .xlsx_base import (
     merge,
     open_workbook,
     pct_label,
-    print_a4,
+    print_table,
     put,
     signed_adjustment,
     text_width,
@@ -68,9 +68,9 @@ _SHEET_CHARS = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?
 _SHEET_MAX = 31                # Excel's limit, in UTF-16 code units
 _RESERVED_SHEETS = {"history"}  # Excel reserves "History"
 
-# Wrapped text columns have fixed widths (the whole card must fit one portrait page wide); row heights are
+# Wrapped text columns have fixed widths (the whole card must fit one landscape page wide at 9 pt); row heights are
 # estimated from them, since neither xlsxwriter nor LibreOffice grows a row for wrapped text by itself.
-_FIXED_WIDTHS = {"item": 10, "content": 22, "method": 26, "source": 26, "note": 16}
+_FIXED_WIDTHS = {"item": 10, "content": 22, "method": 22, "source": 20, "note": 12}
 _LINE_HEIGHT = 14.5   # points per text line (宋体 11)
 
 
@@ -425,12 +425,14 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         if n > 1:
             ws.set_row(row, n * _LINE_HEIGHT + 4)
 
-    ws.repeat_rows(header)
     ws.freeze_panes(header + 1, 0)
-    print_a4(ws, landscape=False)
-    sheet.widths.apply(ws)
+    # landscape, never below 9 pt (ten columns at 11 pt would print at 7 pt on a portrait page): every page of a card
+    # repeats its title, unit line and header; a card too wide (a column per 考核期) prints in column groups
     for col, width in lay.fixed.items():
-        ws.set_column(col, col, width)
+        sheet.widths.width[col], sheet.widths.cap[col] = width - 2, width
+    sheet.header, sheet.titled, sheet.key_cols = (0, header), True, lay.content + 1
+    sheet.key_labels = ["序号", "考核项目", "考核内容"][:sheet.key_cols]
+    print_table(sheet, f"{results.assessment.title}评分卡·{u.unit}", landscape=True)
 
 
 # --------------------------------------------------------------------------------------------- entry point

@@ -30,6 +30,7 @@ from .xlsx_base import (
     new_sheet,
     open_workbook,
     print_a4,
+    print_table,
     section,
     signed_adjustment,
     title_block,
@@ -129,8 +130,7 @@ def _sheet_summary(wb, st: Styles, results: Results) -> _SummaryLayout:
 
     ws.freeze_panes(first, 2)
     ws.repeat_rows(2, first - 1)
-    print_a4(ws, landscape=True)
-    sheet.widths.apply(ws)
+    print_table(sheet, f"{results.assessment.title}结果汇总表")
 
     heads = [c.label for c in columns]
     cat_cols = None
@@ -164,7 +164,7 @@ def _sheet_indicator_scores(wb, st: Styles, results: Results) -> None:
     sheet.ws.set_row(header_depth(columns) - 1, 45)  # the indicator label row
     first, _ = write_table(sheet, 0, columns, rows, red=[u.vetoed for u in units], empty_text="无考核结果")
     sheet.ws.freeze_panes(first, 2)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 明细
@@ -181,7 +181,7 @@ def _sheet_detail(wb, st: Styles, results: Results) -> None:
     first, end = write_table(sheet, 0, columns, rows)
     sheet.ws.freeze_panes(first, 0)
     sheet.ws.autofilter(0, 0, max(end - 1, first), len(columns) - 1)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 公众评议
@@ -216,7 +216,7 @@ def _sheet_survey(wb, st: Styles, results: Results) -> None:
     rows = [[unit, *(s.counts[ch] for ch in counted), s.answered, s.satisfaction_rate, s.score]
             for unit, s in summaries]
     write_table(sheet, r, columns, rows)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 数据更正
@@ -232,7 +232,7 @@ def _sheet_corrections(wb, st: Styles, results: Results) -> None:
     rows = [[c.unit, f"{c.indicator} {names.get(c.indicator, '')}", c.original, c.corrected, c.reason, c.approver,
              c.date or None, c.value_source, c.source] for c in results.corrections]
     write_table(sheet, 0, columns, rows)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 综合指数
@@ -264,7 +264,7 @@ def _sheet_growth(wb, st: Styles, results: Results) -> None:
               f"（{trim_number(c.base)} + {trim_number(1 - c.base)} ×（指数 − 最差指数）÷（最好指数 − 最差指数））。", st.note)
         sheet.ws.set_row(r, 45)
         r += 1
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 定期考核
@@ -291,7 +291,7 @@ def _sheet_periods(wb, st: Styles, results: Results) -> None:
               f"以当期数据计算，满分{trim_number(c.full)}分。", st.note)
         sheet.ws.set_row(r, 30)
         r += 1
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 目标完成
@@ -305,7 +305,7 @@ def _sheet_targets(wb, st: Styles, results: Results) -> None:
     rows = [[u.unit, t.name, t.declared, t.achieved, labels.target_verdict(t.met), t.margin_text or None]
             for u in results.units for t in u.targets]
     write_table(sheet, 0, columns, rows, red=[t.met is False for u in results.units for t in u.targets])
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 评分
@@ -328,7 +328,7 @@ def _sheet_ratings(wb, st: Styles, results: Results) -> None:
     write_table(sheet, r, columns, [[u.unit, *(x for n in names for x in (u.ratings[n].counted, u.ratings[n].mean))]
                                      for u in results.units])
     sheet.ws.freeze_panes(first, 0)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 加减分
@@ -348,7 +348,7 @@ def _sheet_adjustments(wb, st: Styles, results: Results) -> None:
     columns = [Col("单位", cap=20)] + [Col(adjustment_header(k), "score", cap=16) for k in kinds]
     rows = [[u.unit] + [signed_adjustment(k, u.adjustments[k.name]) for k in kinds] for u in results.units]
     write_table(sheet, r, columns, rows)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 奖项
@@ -371,7 +371,7 @@ def _sheet_awards(wb, st: Styles, results: Results) -> None:
         columns[1] = Col("否优事项", "wrap", cap=30)
         rows = [[v.unit, v.item, v.department, v.reason, v.date, v.source] for v in results.top_grade_vetoes]
         write_table(sheet, r, columns, rows)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 方法说明
@@ -431,7 +431,7 @@ def _sheet_method(wb, st: Styles, results: Results) -> None:
                          results.grades[1].name])
         write_table(sheet, r, [Col("规则", cap=24), Col("条件", "wrap", cap=50), Col("至多评为", "center", cap=10)],
                     rows)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 运行信息
@@ -447,22 +447,28 @@ def _sheet_run(wb, st: Styles, results: Results) -> None:
     r = section(sheet, r + 1, "输入文件")
     rows = [[f.file, f.sha256] for f in run.inputs]
     write_table(sheet, r, [Col("文件", cap=60), Col("SHA-256", cap=70)], rows)
-    sheet.widths.apply(sheet.ws)
+    print_table(sheet, f"{results.assessment.title}·{sheet.ws.name}")
 
 
 # --------------------------------------------------------------------------------------------- 图表
+CHART_WIDTH_PX = 1000  # a landscape A4 page's printable width at 100 % (784 pt) is 1045 px
+CHART_PAGE_PX = 640  # and its printable height (≈ 500 pt) 667 px
+ROW_PX = 20  # xlsxwriter's default row height
+
+
 def _chart_height(results: Results) -> int:
     return max(320, 22 * len(results.units) + 110)
 
 
-def _total_chart(wb, results: Results, layout: _SummaryLayout, score_format: str):
+def _total_chart(wb, results: Results, layout: _SummaryLayout, score_format: str, height: int):
     colours = grade_colours(results)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series({
         "name": "总分",
         "categories": ["汇总表", layout.first_row, layout.unit_col, layout.last_row, layout.unit_col],
         "values": ["汇总表", layout.first_row, layout.total_col, layout.last_row, layout.total_col],
-        "points": [{"fill": {"color": colours.get(u.grade, labels.NO_GRADE_COLOUR)}} for u in results.units],
+        "points": [{"fill": {"color": colours.get(labels.grade_class(u, results.veto.effect), labels.NO_GRADE_COLOUR)}}
+                   for u in results.units],
         "data_labels": {"value": True, "num_format": score_format},
         "gap": 40,
     })
@@ -471,7 +477,7 @@ def _total_chart(wb, results: Results, layout: _SummaryLayout, score_format: str
     # Bar chart: y is the category axis. Rank 1 on top; value axis kept at the bottom.
     chart.set_y_axis({"reverse": True, "crossing": "max"})
     chart.set_x_axis({"min": 0, "num_format": "0", "major_gridlines": {"visible": True}})
-    chart.set_size({"width": 760, "height": _chart_height(results)})
+    chart.set_size({"width": CHART_WIDTH_PX, "height": height})
     return chart
 
 
@@ -491,7 +497,7 @@ def _category_chart(wb, results: Results, layout: _SummaryLayout):
     chart.set_title({"name": "前三名与后三名单位分类得分对比"})
     chart.set_legend({"position": "bottom"})
     chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True}})
-    chart.set_size({"width": 760, "height": 380})
+    chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_PAGE_PX - ROW_PX})
     return chart
 
 
@@ -503,13 +509,19 @@ def _sheet_charts(wb, st: Styles, results: Results, layout: _SummaryLayout) -> N
         sheet.widths.see(0, name)
         r += 1
     sheet.widths.apply(sheet.ws, minimum=10)
+    # each chart on its own landscape A4 page, at full size (never shrunk below legibility, never cut in half)
+    print_a4(sheet.ws, landscape=True, fit=False)
+    sheet.ws.set_header(f"&C{results.assessment.title}·图表")
     if not results.units:
         sheet.ws.write_string(r + 1, 0, "无考核结果，未生成图表。", st.plain_left)
         return
-    sheet.ws.insert_chart(1, 2, _total_chart(wb, results, layout, st.score_format))
+    top = r + 1
+    height = min(_chart_height(results), CHART_PAGE_PX - ROW_PX * top)
+    sheet.ws.insert_chart(top, 0, _total_chart(wb, results, layout, st.score_format, height))
     if layout.cat_cols is not None:
-        rows_below = _chart_height(results) // 20 + 3
-        sheet.ws.insert_chart(1 + rows_below, 2, _category_chart(wb, results, layout))
+        second = top + -(-height // ROW_PX) + 1
+        sheet.ws.set_h_pagebreaks([second])
+        sheet.ws.insert_chart(second, 0, _category_chart(wb, results, layout))
 
 
 # --------------------------------------------------------------------------------------------- entry point
@@ -527,7 +539,7 @@ def write_summary_workbook(results: Results, path: pathlib.Path) -> None:
     _sheet_targets(wb, st, results)
     _sheet_adjustments(wb, st, results)
     _sheet_awards(wb, st, results)
-    sheet_issues(wb, st, results.issues)
+    sheet_issues(wb, st, results.issues, results.assessment.title)
     _sheet_method(wb, st, results)
     _sheet_run(wb, st, results)
     _sheet_charts(wb, st, results, layout)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from .. import labels
 from ..output_mark import mark_properties
@@ -120,7 +121,8 @@ def component_head(comp: Component) -> str:
 
 def grade_colours(results: Results) -> dict[str, str]:
     """Grade name -> fill colour (labels.grade_colours: the same colours as the report's)."""
-    order = labels.grade_order(((g.name, g.min) for g in results.grades), (u.grade for u in results.units))
+    order = labels.grade_order(((g.name, g.min) for g in results.grades),
+                               (labels.grade_class(u, results.veto.effect) for u in results.units))
     return labels.grade_colours(order)
 
 
@@ -138,7 +140,7 @@ class Styles:
         self.section = wb.add_format({"font_name": FONT, "bold": True, "font_size": 12})
         self.plain_left = wb.add_format({"font_name": FONT, "font_size": 11, "align": "left", "valign": "vcenter"})
         self.plain_right = wb.add_format({"font_name": FONT, "font_size": 11, "align": "right", "valign": "vcenter"})
-        self.note = wb.add_format({"font_name": FONT, "font_size": 10, "align": "left", "valign": "top",
+        self.note = wb.add_format({"font_name": FONT, "font_size": 11, "align": "left", "valign": "top",
                                    "text_wrap": True})
         self.header = wb.add_format({"font_name": FONT, "bold": True, "font_size": 11, "align": "center",
                                      "valign": "vcenter", "text_wrap": True, "border": 1, "bg_color": "#F2F2F2"})
@@ -226,6 +228,10 @@ class Sheet:
     ws: Any
     st: Styles
     widths: Widths
+    header: tuple[int, int] | None = None  # the first table's header rows (repeated on every printed page)
+    titled: bool = False  # has an official title block (title_block) in its first rows, repeated on every page
+    key_cols: int = 1  # columns naming the row (名次, 单位): repeated on every page of a table split by columns
+    key_labels: list[str] | None = None  # their headers
 
 
 def new_sheet(wb, st: Styles, name: str) -> Sheet:
@@ -298,6 +304,11 @@ def write_table(sheet: Sheet, row: int, columns: Sequence[Col], rows: Iterable[S
                 red: Sequence[bool] | None = None, empty_text: str | None = "无") -> tuple[int, int]:
     """Header + body at `row`. Returns (first body row, next free row)."""
     first = row + write_header(sheet, row, columns)
+    if sheet.header is None:
+        sheet.header = (row, first - 1)
+        labels_ = [c.label for c in columns[:3]]
+        sheet.key_cols = labels_.index("单位") + 1 if "单位" in labels_ else 1
+        sheet.key_labels = labels_[:sheet.key_cols]
     r = first
     for n, values in enumerate(rows):
         is_red = bool(red[n]) if red is not None else False
@@ -323,19 +334,77 @@ def add_adjustment_columns(results: Results, cols: list[Col], getters: list[Gett
 
 
 # --------------------------------------------------------------------------------------------- page and workbook
-def print_a4(ws, landscape: bool, side: float = 0.4, top: float = 0.6, bottom: float = 0.7) -> None:
-    """The print setup every official table shares: A4, one page wide, centred, "第 N 页 共 M 页" footer."""
+def print_a4(ws, landscape: bool, side: float = 0.4, top: float = 0.6, bottom: float = 0.7, fit: bool = True) -> None:
+    """The print setup every official table shares: A4, one page wide (`fit`), centred, "第 N 页 共 M 页" footer."""
     ws.set_landscape() if landscape else ws.set_portrait()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    if fit:
+        ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_margins(left=side, right=side, top=top, bottom=bottom)
     ws.set_footer("&C第 &P 页 共 &N 页")
 
 
+# Printed text is never smaller than 9 pt: the smallest table font is 11 pt, so a sheet is shrunk to fit the page width
+# only down to 82 %; a table wider than that is printed in column groups, each page repeating the header rows and
+# the columns that name the row (名次, 单位), titled in the page header and numbered in the footer.
+MIN_PRINTED_PT = 9.0
+SMALLEST_FONT_PT = 11.0
+MIN_SCALE = MIN_PRINTED_PT / SMALLEST_FONT_PT
+A4_PT = (595.3, 841.9)  # portrait width, height
+FIT_MARGIN = 1.1  # column widths are estimated: fit a page only with a tenth to spare, else print in groups
+
+
+def column_points(width: float) -> float:
+    """A column of Excel width `width` (characters), in points as printed at 100 %: measured from LibreOffice's PDF
+    of the 公示表 (its fit-to-width scale), about 7 pt per character of width; Excel's 7 px + 5 px rule is less."""
+    return width * 7.5 + 1.5  # on the safe side: a group estimated too wide only costs a page
+
+
+def print_table(sheet: Sheet, title: str, landscape: bool | None = True, side: float = 0.4) -> None:
+    """Widths and print setup of one sheet, so that every sheet of every workbook prints legibly on A4 (see above).
+    `landscape=None`: portrait when the table fits a portrait page at ≥ 9 pt, else landscape."""
+    ws = sheet.ws
+    sheet.widths.apply(ws)
+    cols = range(0, max(sheet.widths.width, default=0) + 1)
+    points = [column_points(sheet.widths.final(c)) if c in sheet.widths.width else column_points(8.43) for c in cols]
+    if landscape is None:
+        landscape = sum(points) * MIN_SCALE > A4_PT[0] - 2 * side * 72
+    page = (A4_PT[1] if landscape else A4_PT[0]) - 2 * side * 72
+    split = sum(points) * MIN_SCALE * FIT_MARGIN > page
+    print_a4(ws, landscape, side=side, fit=not split)
+    if sheet.header is not None:
+        ws.repeat_rows(0 if sheet.titled else sheet.header[0], sheet.header[1])
+    if not split:
+        if not sheet.titled:  # a sheet without a title row: every page says what it is
+            ws.set_header(f"&C{_header_text(title)}")
+        return
+    key = sheet.key_cols
+    room = page / MIN_SCALE - sum(points[:key])
+    breaks, used = [], 0.0
+    for c in range(key, len(points)):
+        if used and used + points[c] > room:
+            breaks.append(c)
+            used = 0.0
+        used += points[c]
+    ws.set_print_scale(int(MIN_SCALE * 100) + 1)
+    ws.repeat_columns(0, key - 1)
+    ws.set_v_pagebreaks(breaks)
+    ws.set_header(f"&C{_header_text(title)}（表格较宽，按列分页打印，各页重复表头和{'、'.join(_key_names(sheet))}列）")
+
+
+def _key_names(sheet: Sheet) -> list[str]:
+    return [str(sheet.key_labels[c]) for c in range(sheet.key_cols)] if sheet.key_labels else ["首"]
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
 def title_block(sheet: Sheet, results: Results, last_col: int, suffix: str) -> None:
     """Rows 1-2 of an official table: the title, then 制表单位 (left) and 制表日期 (right)."""
     a = results.assessment
+    sheet.titled = True
     sheet.ws.set_row(0, 36)
     merge(sheet, 0, 0, last_col, f"{a.title}{suffix}{labels.status_mark(results.run.status)}", sheet.st.title)
     mid = max(1, (last_col + 1) // 2)
@@ -370,4 +439,8 @@ def close_workbook(wb: xlsxwriter.Workbook, assessment: Assessment, kind: str) -
     back into input/, it is then known for what it is instead of being read as a department's return."""
     for name, value in mark_properties(kind, assessment.year, assessment.title).items():
         wb.set_custom_property(name, value)
-    wb.close()
+    try:
+        wb.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:  # a full disk or a file-size limit: the OSError it wraps,
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise cause from None  # so publishing says what readers see now, as for any other failed write

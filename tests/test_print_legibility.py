@@ -1,0 +1,75 @@
+"""Outputs a leader reads on paper (issue 15, part 1): every official workbook and the Word report of the bundled
+example and of each examples/ folder, printed to PDF by LibreOffice, show no text below 9 pt; every page of a
+workbook carries its title (the first page's title row, or the page header that repeats it with the table's header
+rows and 名次/单位 columns); and the page counts stay within what the tables need.
+
+Font sizes are read from the PDF itself (poppler's pdftohtml -xml at zoom 3: sizes in thirds of a point), so a
+sheet shrunk to fit its page is measured as printed, not as written.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, copy_bundled, kaohe
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOHTML, PDFTOTEXT = shutil.which("pdftohtml"), shutil.which("pdftotext")
+pytestmark = pytest.mark.skipif(SOFFICE is None or PDFTOHTML is None or PDFTOTEXT is None,
+                                reason="LibreOffice 或 poppler-utils 未安装：.ci/run 会安装")
+
+DOCS = ["考核结果汇总表.xlsx", "考核结果公示表.xlsx", "单位评分卡.xlsx", "考核情况分析报告.docx"]
+FOLDERS = ["bundled", *sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "config.toml").is_file())]
+
+
+def font_sizes(pdf) -> list[list[float]]:
+    """Per page, the size (pt) of every text run LibreOffice drew."""
+    xml = subprocess.run([PDFTOHTML, "-xml", "-i", "-zoom", "3", "-stdout", str(pdf)], capture_output=True,
+                         timeout=120, check=True).stdout.decode("utf-8", "replace")
+    sizes = {i: int(s) / 3 for i, s in re.findall(r'<fontspec id="(\d+)" size="(-?\d+)"', xml)}
+    return [[sizes[f] for f in re.findall(r'<text [^>]*font="(\d+)"', page)] for page in xml.split("<page ")[1:]]
+
+
+def page_texts(pdf) -> list[str]:
+    out = subprocess.run([PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=120,
+                         check=True).stdout.decode("utf-8").split("\f")
+    return out[:-1] if out and not out[-1].strip() else out
+
+
+@pytest.mark.parametrize("name", FOLDERS)
+def test_every_printed_page_is_legible_and_titled(name, tmp_path):
+    folder = copy_bundled(tmp_path) if name == "bundled" else tmp_path / name
+    if name != "bundled":
+        shutil.copytree(ROOT / "examples" / name, folder)
+    assert kaohe("run", "-q", folder).returncode == 0
+    results = (folder / "output" / "results.json").read_text(encoding="utf-8")
+    title = re.search(r'"title": "([^"]+)"', results)[1]
+    units = results.count('"rank_change"')  # one per unit
+    indicators = len(re.findall(r'"method_label"', results.split('"units"')[0]))
+    pdfs = tmp_path / "pdf"
+    profile = tmp_path / "lo-profile"
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(pdfs), *(str(folder / "output" / d) for d in DOCS)],
+                   capture_output=True, timeout=300, check=True)
+    counts = {}
+    for doc in DOCS:
+        pdf = pdfs / (doc.rsplit(".", 1)[0] + ".pdf")
+        assert pdf.is_file(), doc
+        sizes = font_sizes(pdf)
+        counts[doc] = len(sizes)
+        small = [(k + 1, min(s)) for k, s in enumerate(sizes) if s and min(s) < 9]
+        assert not small, f"{doc}：第 {small[:5]} 页有小于 9 磅的字"
+        if doc.endswith(".xlsx"):
+            for k, text in enumerate(page_texts(pdf)):
+                head = re.sub(r"\s+", "", "".join(text.splitlines()[:4]))
+                assert title in head, f"{doc} 第 {k + 1} 页没有标题（表头没有在每页重复）"
+    # what the tables need at 9 pt, not more: the 公示表 one or two pages wide; a score card about a page per four
+    # indicators (each with its rule and source cell) plus its totals, in two column groups with a column per 考核期
+    groups = 2 if '"kind": "periods"' in results else 1
+    assert counts["考核结果公示表.xlsx"] <= 2 * (1 + units // 20), counts
+    assert counts["单位评分卡.xlsx"] <= units * (2 + indicators // 4) * groups, (counts, units, indicators)
+    assert counts["考核情况分析报告.docx"] <= 25, counts
