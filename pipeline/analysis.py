@@ -247,11 +247,13 @@ def suggestions(results: Results, grades: list[GradeShare], totals: TotalStats, 
     rated = sorted((c for c in categories if c.rate is not None), key=lambda c: c.rate)
     if rated:
         low = rated[: 2 if len(rated) > 2 else 1]
-        names = join([f"{c.name}（平均得分率{percent_text(c.rate)}）" for c in low])
+        names = join([f"{c.name}（平均得分率{percent_text(c.rate)}，{join(c.weakest)}得分最低，"
+                      f"{score_text(c.weakest_score, precision)}分）" for c in low])
         out.append(f"补齐短板领域。{names}是本年度平均得分率最低的指标类别，"
-                   f"建议相关牵头部门深入分析失分原因，加强业务指导和过程督导，推动整体水平提升。")
+                   f"建议相关牵头部门对得分最低的单位逐一分析失分原因，加强业务指导和过程督导。")
     if weak:
-        names = join([f"“{w.info.name}”（{w.n_lost}个单位失分）" for w in weak[:3]])
+        names = join([f"“{w.info.name}”（{w.n_lost}/{w.n_scored}个单位失分，平均失分率{percent_text(w.avg_loss_rate)}）"
+                      for w in weak[:3]])
         out.append(f"聚焦薄弱指标。{names}失分面较广，建议责任部门逐项制定提升措施，"
                    f"对失分较多的单位开展针对性帮扶。")
     means = [(g, s.mean) for g, s in totals.groups.items() if s.mean is not None]
@@ -264,12 +266,17 @@ def suggestions(results: Results, grades: list[GradeShare], totals: TotalStats, 
     if vetoed:
         out.append(f"压紧压实底线责任。{join(vetoed)}本年度被一票否决，"
                    f"建议督促其认真整改，举一反三，防止同类问题再次发生。")
-    if len(grades) > 1 and grades[-1].count:
-        out.append(f"加强结果运用。对考核等次为“{grades[-1].name}”的{join(grades[-1].units)}，"
+    # 约谈/提醒谈话 never names a unit the results reward (a 进步奖 winner) or one already vetoed (its own sentence)
+    awarded = {u.unit for u in results.units if u.awards} | set(vetoed)
+    graded = [g for g in grades if g.name != labels.VETO]
+    lowest = [u for u in graded[-1].units if u not in awarded] if len(graded) > 1 else []
+    if lowest:
+        out.append(f"加强结果运用。对考核等次为“{graded[-1].name}”的{join(lowest)}，"
                    f"建议由分管领导进行约谈提醒，督促制定整改措施、限期提升。")
-    elif len(results.units) >= 3:
-        tail = [u.unit for u in results.units[-3:]]
-        out.append(f"加强结果运用。对综合排名靠后的{join(tail)}，建议进行提醒谈话，督促查找差距、迎头赶上。")
+    elif not (len(graded) > 1 and graded[-1].count) and len(results.units) >= 3:
+        tail = [u.unit for u in results.units[-3:] if u.unit not in awarded]
+        if tail:
+            out.append(f"加强结果运用。对综合排名靠后的{join(tail)}，建议进行提醒谈话，督促查找差距、迎头赶上。")
     if prog.down:
         out.append(f"关注名次变化。本年度有{len(prog.down)}个单位名次较上年下降，建议相关单位认真对照分析，查找原因。")
     if issues["错误"] or issues["警告"]:

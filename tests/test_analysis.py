@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline import analysis
 from pipeline.score import score
 from test_render_report import RUN, VETOED, dataset, scheme
@@ -36,3 +38,37 @@ def test_number_forms():
     assert analysis.score_text(-0.001, 2) == "0.00" and analysis.score_text(89.995, 2) == "90.00"
     assert analysis.score_text(None, 2) == "—"
     assert analysis.percent_text(0.8375) == "83.8%" and analysis.percent_text(0.6, 0) == "60%"
+
+
+def _recommendations(folder):
+    html = (folder / "output" / "考核情况分析报告.html").read_text(encoding="utf-8")
+    part = html.split("下一步工作建议", 1)[1]
+    texts = [re.sub(r"<[^>]+>", "", p).strip() for p in re.findall(r"<p[^>]*>(.*?)</p>", part, re.S)]
+    return [t for t in texts if re.match(r"\d+．", t)]  # the numbered recommendations, not the signature
+
+
+def test_recommendations_follow_the_data_and_never_contradict_the_awards(tmp_path):
+    """Two assessments give no identical recommendation; none proposes 约谈/提醒谈话 for a unit the results reward
+    (a 进步奖 winner) or count a vetoed unit as a grade."""
+    import json
+    import shutil
+
+    from conftest import ROOT, copy_bundled, kaohe
+
+    folders = [copy_bundled(tmp_path)]
+    shutil.copytree(ROOT / "examples" / "village", tmp_path / "village")
+    folders.append(tmp_path / "village")
+    said = []
+    for folder in folders:
+        assert kaohe("run", "-q", folder).returncode == 0
+        paragraphs = _recommendations(folder)
+        assert paragraphs, folder
+        results = json.loads((folder / "output" / "results.json").read_text(encoding="utf-8"))
+        rewarded = [u["unit"] for u in results["units"] if u["awards"] or u["vetoed"]]
+        for p in paragraphs:
+            if "约谈" in p or "提醒谈话" in p:
+                named = p.split("建议")[0]
+                assert not [u for u in rewarded if u in named], p
+                assert "“一票否决”" not in p, p
+        said.append(paragraphs)
+    assert not set(said[0]) & set(said[1]), set(said[0]) & set(said[1])
