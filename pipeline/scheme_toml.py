@@ -156,14 +156,6 @@ def _describe(kind: str, arg: str, spot: _Spot) -> str:
         return f"{{…}} 中的键 {key} 写了两次" if key else "{…} 中有键写了两次"
     if kind == "inline_open":
         return "内联表 {…} 没有正确结束（各项之间用半角逗号 , 分隔，最后以 } 结尾，且须写在同一行）"
-    if kind == "equals" and not rest:
-        return '键的后面要写 = 和值，如 键 = "文字"'
-    if kind == "equals" and spot.line[spot.index - 1:spot.index] == " " and _BARE_KEY.match(spot.char):
-        return "键名中间不能有空格（可用 _ 连接）"
-    if kind == "frozen":
-        return "要补充的内容请直接写进原来那一处的 {…} 或 […] 里"
-    if kind == "redefine" and _show_key(arg):
-        return f"请把这一项写到表头 [{_show_key(arg)}] 的下面"
     if kind == "backslash":
         return "双引号文字中的反斜杠 \\ 用法不正确"
     if kind == "hex":

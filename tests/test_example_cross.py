@@ -28,7 +28,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, kaohe, load_module, workbook_cells
+from conftest import ROOT, header_text, kaohe, load_module, workbook_cells
 
 EXAMPLE = ROOT / "examples" / "cross"
 GROUPS = {
@@ -214,7 +214,7 @@ def test_cross_self_rating_is_left_out(results, summary, cross_run):
     assert "“县民政局”对本单位的交叉考核评分不计入" in res.stdout and "数据检查：提示 1 条" in res.stdout
 
     # sheet 评分 lists every rating with whether it counts
-    rows = [r for r in summary["评分"].iter_rows(values_only=True)]
+    rows = [tuple(map(header_text, r)) for r in summary["评分"].iter_rows(values_only=True)]
     assert rows[0][:5] == ("单位", "组成部分", "评分人", "评分（百分制）", "是否计入")
     listed = {(r[0], r[2]): (r[3], r[4]) for r in rows[1:] if r[1] == "交叉考核"}
     assert listed[("县民政局", "县民政局")] == (98, "本单位自评，不计入")

@@ -24,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, kaohe, load_module, workbook_cells
+from conftest import ROOT, header_text, kaohe, load_module, workbook_cells
 
 EXAMPLE = ROOT / "examples" / "village"
 
@@ -247,7 +247,7 @@ def test_village_democratic_evaluation_is_reported_not_scored(village, results):
     wb = openpyxl.load_workbook(village / "output" / "考核结果汇总表.xlsx")
     rows = [r for r in wb["公众评议"].iter_rows(values_only=True)]
     finals_at = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("三、"))
-    head = rows[finals_at + 1]
+    head = [header_text(h) for h in rows[finals_at + 1]]
     finals = {r[0]: dict(zip(head, r)) for r in rows[finals_at + 2:] if r[0]}
     assert set(finals) == set(HAND) | {"西庄村", "南岗村", "北岗村", "李楼村", "王集村"}
     # 南岗村: groups 90.6666…, 90.0276…, 91.3927… → 90.6957…

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from pydantic import ValidationError
 
-from conftest import assert_official_print
+from conftest import assert_official_print, header_text
 from pipeline.render.publicity import PUBLICITY_SHEET, PUBLICITY_XLSX, write_publicity_workbook
 from pipeline.results import FalsifiedRecord, Gap, Results
 from pipeline.run import run_assessment
@@ -61,7 +61,7 @@ def _write(res, tmp_path, name=PUBLICITY_XLSX):
 
 
 def _row(ws, r):
-    return [ws.cell(r, c).value for c in range(1, ws.max_column + 1)]
+    return [header_text(ws.cell(r, c).value) for c in range(1, ws.max_column + 1)]
 
 
 def _file_text(path) -> str:
@@ -102,7 +102,10 @@ def test_publicity_table_in_rank_order(results, tmp_path):
         assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
     note = ws.cell(10, 1)
     assert note.value.startswith("公示说明：公示期为5个工作日") and "监督电话：__________。" in note.value
-    assert "A10:K10" in {str(m) for m in ws.merged_cells.ranges} and note.alignment.wrap_text
+    # the note spans the columns of the first printed page (the table prints in two column groups at 9 pt)
+    first_group = ws.col_breaks.brk[0].id if ws.col_breaks.brk else ws.max_column
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert f"A10:{openpyxl.utils.get_column_letter(first_group)}10" in merged and note.alignment.wrap_text
     assert ws.column_dimensions["B"].width >= 14  # CJK-aware: “=HYPERLINK("x")” and 城关镇 fit
 
 

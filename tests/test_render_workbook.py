@@ -10,7 +10,7 @@ import pytest
 
 from dataclasses import replace
 
-from conftest import ROOT, assert_official_print
+from conftest import ROOT, assert_official_print, header_text
 from pipeline.render.summary import SHEET_NAMES, write_summary_workbook
 from pipeline.results import Results
 from render_helpers import EVIL_UNIT, ISSUE_MESSAGE, PLUS_UNIT, rich_results
@@ -32,7 +32,7 @@ def written(results, tmp_path):
 def _find(ws, text):
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value == text:
+            if header_text(cell.value) == text:
                 return cell
     raise AssertionError(f"{text!r} not found in {ws.title}")
 
@@ -188,7 +188,7 @@ def _tree_results() -> Results:
 
 
 def _header_block(ws, rows: int) -> tuple[list[list], list[str]]:
-    values = [[ws.cell(r, c).value for c in range(1, ws.max_column + 1)] for r in range(1, rows + 1)]
+    values = [[header_text(ws.cell(r, c).value) for c in range(1, ws.max_column + 1)] for r in range(1, rows + 1)]
     merged = sorted(str(m) for m in ws.merged_cells.ranges if m.min_row <= rows)
     return values, merged
 

@@ -22,10 +22,10 @@ from .xlsx_base import (
     Styles,
     add_adjustment_columns,
     component_head,
-    merge,
     new_sheet,
     open_workbook,
     print_table,
+    wide_row,
     text_width,
     title_block,
     write_table,
@@ -92,9 +92,8 @@ def _sheet_publicity(wb, st: Styles, results: Results) -> None:
     sheet = new_sheet(wb, st, PUBLICITY_SHEET)
     ws = sheet.ws
     columns, getters = _columns(results)
-    last_col = len(columns) - 1
 
-    title_block(sheet, results, last_col, "结果公示")
+    title_block(sheet, results, "结果公示")
     rows = [[g(_Published.of(u)) for g in getters] for u in results.units]
     first, end = write_table(sheet, 2, columns, rows, empty_text="无考核结果")
     for r in range(2, first):
@@ -104,7 +103,7 @@ def _sheet_publicity(wb, st: Styles, results: Results) -> None:
     note = "公示说明：" + publicity_note(results.assessment)
     r = end + 1
     ws.set_row(r, 14 * (2 + int(text_width(note) // table_width)))  # the wrapped paragraph's lines, plus one
-    merge(sheet, r, 0, last_col, note, st.note)
+    wide_row(sheet, r, (note, st.note))
 
     ws.freeze_panes(first, 2)
     ws.repeat_rows(2, first - 1)

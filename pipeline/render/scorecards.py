@@ -48,6 +48,7 @@ from .xlsx_base import (
     open_workbook,
     pct_label,
     print_table,
+    wide_row,
     put,
     signed_adjustment,
     text_width,
@@ -285,9 +286,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
     ws = sheet.ws
 
     ws.set_row(0, 36)
-    merge(sheet, 0, 0, lay.last, f"{results.assessment.title}评分卡{labels.status_mark(results.run.status)}", st.title)
+    wide_row(sheet, 0, (f"{results.assessment.title}评分卡{labels.status_mark(results.run.status)}", st.title))
     ws.set_row(1, 24)
-    merge(sheet, 1, 0, lay.last, _unit_line(u, st.precision, results.veto.effect), st.unit_line)
+    wide_row(sheet, 1, (_unit_line(u, st.precision, results.veto.effect), st.unit_line))
     header = 2
     ws.set_row(header, 30)
     write_header(sheet, header, lay.columns)
@@ -299,7 +300,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         lines[row] = max(lines.get(row, 1), _line_count(value, lay.fixed[col]))
 
     def line(row: int, text: str, fmt) -> None:
-        merge(sheet, row, 0, lay.last, text, fmt)
+        wide_row(sheet, row, (text, fmt))
         lines[row] = max(lines.get(row, 1), _line_count(text, lay.total_width))
 
     def indicator_row(ind: IndicatorInfo) -> None:
@@ -420,7 +421,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         r += 1
     r += 1
     ws.set_row(r, 30)
-    merge(sheet, r, 0, lay.last, SIGNATURE, st.unit_line)
+    wide_row(sheet, r, (SIGNATURE, st.unit_line))
     for row, n in sorted(lines.items()):
         if n > 1:
             ws.set_row(row, n * _LINE_HEIGHT + 4)

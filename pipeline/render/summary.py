@@ -31,6 +31,7 @@ from .xlsx_base import (
     open_workbook,
     print_a4,
     print_table,
+    wide_row,
     section,
     signed_adjustment,
     title_block,
@@ -75,7 +76,7 @@ def _summary_columns(results: Results) -> tuple[list[Col], list[Getter]]:
             cols.append(Col(head, "score", cap=14))
         getters.append(lambda u, k=comp.name: u.components[k])
     add_adjustment_columns(results, cols, getters)
-    cols += [Col("总分", "score", cap=12), Col("分组名次", "int", cap=8), Col("等次", "center", cap=10),
+    cols += [Col("总分", "score", cap=12), Col("分组名次", "int", cap=8), Col("等次", "wrap_center", cap=12),
              Col("一票否决", "center", cap=8), Col("获奖情况", "wrap", cap=30)]
     effect = results.veto.effect
     getters += [lambda u: u.total, lambda u: u.group_rank, lambda u: labels.grade_shown(u, effect),
@@ -110,10 +111,9 @@ def _sheet_summary(wb, st: Styles, results: Results) -> _SummaryLayout:
     sheet = new_sheet(wb, st, "汇总表")
     ws = sheet.ws
     columns, getters = _summary_columns(results)
-    last_col = len(columns) - 1
     units = results.units
 
-    title_block(sheet, results, last_col, "结果汇总表")
+    title_block(sheet, results, "结果汇总表")
     ws.set_row(2, 30)
     ws.set_row(3, 30)
     rows = [[g(u) for g in getters] for u in units]
@@ -123,10 +123,10 @@ def _sheet_summary(wb, st: Styles, results: Results) -> _SummaryLayout:
     for note in (_veto_note(results), _grade_note(results), _gap_note(results)):
         if note:
             ws.set_row(r, 30)
-            merge(sheet, r, 0, last_col, note, st.note)
+            wide_row(sheet, r, (note, st.note))
             r += 1
     r += 1
-    merge(sheet, r, 0, last_col, SIGNATURE, st.plain_left)
+    wide_row(sheet, r, (SIGNATURE, st.plain_left))
 
     ws.freeze_panes(first, 2)
     ws.repeat_rows(2, first - 1)

@@ -17,7 +17,7 @@ import functools
 import math
 import pathlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
@@ -38,6 +38,7 @@ KINDS: dict[str, tuple[str | None, str, bool]] = {
     "text": (None, "left", False),
     "center": (None, "center", False),
     "wrap": (None, "left", True),
+    "wrap_center": (None, "center", True),
     "score": ("<precision>", "right", False),
     "int": ("0", "center", False),
     "num": ("General", "right", False),
@@ -232,6 +233,9 @@ class Sheet:
     titled: bool = False  # has an official title block (title_block) in its first rows, repeated on every page
     key_cols: int = 1  # columns naming the row (名次, 单位): repeated on every page of a table split by columns
     key_labels: list[str] | None = None  # their headers
+    # rows spanning the whole table (title, 制表单位/制表日期, notes, signature), merged by print_table over what
+    # prints on one page: (row, [(text, format)…] side by side)
+    wide: list[tuple[int, list[tuple[str, Any]]]] = field(default_factory=list)
 
 
 def new_sheet(wb, st: Styles, name: str) -> Sheet:
@@ -265,6 +269,20 @@ def merge(sheet: Sheet, row: int, first_col: int, last_col: int, text: str, fmt)
     merge_block(sheet, row, first_col, row, last_col, text, fmt)
 
 
+def wide_row(sheet: Sheet, row: int, *parts: tuple[str, Any]) -> None:
+    """A row across the table (a title, a note, a signature; several parts share it side by side), written by
+    print_table over the columns of the first printed page: a table printed in column groups never cuts it."""
+    sheet.wide.append((row, list(parts)))
+
+
+def _write_wide(sheet: Sheet, last_col: int) -> None:
+    for row, parts in sheet.wide:
+        n = len(parts)
+        bounds = [k * (last_col + 1) // n for k in range(n + 1)]
+        for (text, fmt), a, b in zip(parts, bounds, bounds[1:]):
+            merge(sheet, row, a, max(a, b - 1), text, fmt)
+
+
 def header_depth(columns: Sequence[Col]) -> int:
     """Rows of the header block: one per heading level, plus the label row."""
     return 1 + max((len(c.headings) for c in columns), default=0)
@@ -290,14 +308,35 @@ def write_header(sheet: Sheet, row: int, columns: Sequence[Col], col0: int = 0) 
             j = i
             while j + 1 < len(columns) and heads[j + 1][:level + 1] == key:
                 j += 1
-            merge(sheet, row + level, col0 + i, col0 + j, key[-1], fmt)
+            text = key[-1] if j > i else header_text(key[-1], columns[i].cap)
+            merge(sheet, row + level, col0 + i, col0 + j, text, fmt)
             if j == i:
-                sheet.widths.see(col0 + i, key[-1], columns[i].cap)
+                sheet.widths.see(col0 + i, text, columns[i].cap)
             i = j + 1
     for k, (c, h) in enumerate(zip(columns, heads)):
-        merge_block(sheet, row + len(h), col0 + k, row + depth - 1, col0 + k, c.label, fmt)
-        sheet.widths.see(col0 + k, c.label, c.cap)
+        label = header_text(c.label, c.cap)
+        merge_block(sheet, row + len(h), col0 + k, row + depth - 1, col0 + k, label, fmt)
+        sheet.widths.see(col0 + k, label, c.cap)
     return depth
+
+
+def header_text(label: str, cap: float | None) -> str:
+    """A header too wide for its column breaks before its bracket, never inside it: 发展指数 /（权重10%）, not
+    发展指数（权重 / 10%）."""
+    at = label.find("（")
+    if cap is None or at <= 0 or "\n" in label or text_width(label) + 2 <= cap:
+        return label
+    return label[:at] + "\n" + label[at:]
+
+
+LINE_PT = 15.0  # a line of 11 pt text in a table row
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """How many lines a wrapped text cell of `width` characters shows (explicit line breaks included)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, math.ceil(text_width(line) / max(width - 1, 1))) for line in value.split("\n"))
 
 
 def write_table(sheet: Sheet, row: int, columns: Sequence[Col], rows: Iterable[Sequence[Any]], *,
@@ -310,10 +349,14 @@ def write_table(sheet: Sheet, row: int, columns: Sequence[Col], rows: Iterable[S
         sheet.key_cols = labels_.index("单位") + 1 if "单位" in labels_ else 1
         sheet.key_labels = labels_[:sheet.key_cols]
     r = first
+    wrapped = [c for c, column in enumerate(columns) if KINDS[column.kind.removeprefix(BOLD)][2] and column.cap]
     for n, values in enumerate(rows):
         is_red = bool(red[n]) if red is not None else False
         for c, (column, value) in enumerate(zip(columns, values)):
             put(sheet, r, c, value, column.kind, is_red, column.cap)
+        lines = max((wrapped_lines(values[c], columns[c].cap) for c in wrapped if c < len(values)), default=1)
+        if lines > 1:  # two awards, a long note: the row grows (neither xlsxwriter nor LibreOffice does it)
+            sheet.ws.set_row(r, LINE_PT * lines + 2)
         r += 1
     if r == first and empty_text is not None:
         merge(sheet, r, 0, len(columns) - 1, empty_text, sheet.st.cell("center"))
@@ -371,14 +414,7 @@ def print_table(sheet: Sheet, title: str, landscape: bool | None = True, side: f
     if landscape is None:
         landscape = sum(points) * MIN_SCALE > A4_PT[0] - 2 * side * 72
     page = (A4_PT[1] if landscape else A4_PT[0]) - 2 * side * 72
-    split = sum(points) * MIN_SCALE * FIT_MARGIN > page
-    print_a4(ws, landscape, side=side, fit=not split)
-    if sheet.header is not None:
-        ws.repeat_rows(0 if sheet.titled else sheet.header[0], sheet.header[1])
-    if not split:
-        if not sheet.titled:  # a sheet without a title row: every page says what it is
-            ws.set_header(f"&C{_header_text(title)}")
-        return
+    split = sum(points) * MIN_SCALE * FIT_MARGIN > page  # fitting the width could print below 9 pt
     key = sheet.key_cols
     room = page / MIN_SCALE - sum(points[:key])
     breaks, used = [], 0.0
@@ -387,7 +423,19 @@ def print_table(sheet: Sheet, title: str, landscape: bool | None = True, side: f
             breaks.append(c)
             used = 0.0
         used += points[c]
-    ws.set_print_scale(int(MIN_SCALE * 100) + 1)
+    print_a4(ws, landscape, side=side, fit=not split)
+    if sheet.header is not None:
+        ws.repeat_rows(0 if sheet.titled else sheet.header[0], sheet.header[1])
+    if not split:
+        _write_wide(sheet, len(points) - 1)
+        if not sheet.titled:  # a sheet without a title row: every page says what it is
+            ws.set_header(f"&C{_header_text(title)}")
+        return
+    _write_wide(sheet, (breaks[0] if breaks else len(points)) - 1)
+    ws.set_print_scale(int(MIN_SCALE * 100) + 1)  # at 82 % it may fit one page wide after all: then no groups
+    if not breaks:
+        ws.set_header(f"&C{_header_text(title)}")
+        return
     ws.repeat_columns(0, key - 1)
     ws.set_v_pagebreaks(breaks)
     ws.set_header(f"&C{_header_text(title)}（表格较宽，按列分页打印，各页重复表头和{'、'.join(_key_names(sheet))}列）")
@@ -401,15 +449,14 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def title_block(sheet: Sheet, results: Results, last_col: int, suffix: str) -> None:
+def title_block(sheet: Sheet, results: Results, suffix: str) -> None:
     """Rows 1-2 of an official table: the title, then 制表单位 (left) and 制表日期 (right)."""
     a = results.assessment
     sheet.titled = True
     sheet.ws.set_row(0, 36)
-    merge(sheet, 0, 0, last_col, f"{a.title}{suffix}{labels.status_mark(results.run.status)}", sheet.st.title)
-    mid = max(1, (last_col + 1) // 2)
-    merge(sheet, 1, 0, mid - 1, f"制表单位：{a.organizer}", sheet.st.plain_left)
-    merge(sheet, 1, mid, last_col, f"制表日期：{date_label(results.run.generated_at)}", sheet.st.plain_right)
+    wide_row(sheet, 0, (f"{a.title}{suffix}{labels.status_mark(results.run.status)}", sheet.st.title))
+    wide_row(sheet, 1, (f"制表单位：{a.organizer}", sheet.st.plain_left),
+             (f"制表日期：{date_label(results.run.generated_at)}", sheet.st.plain_right))
 
 
 def open_workbook(assessment: Assessment, generated_at: str, path: pathlib.Path,
