@@ -73,10 +73,11 @@ def _measure(*paths: Path) -> list[dict]:
     return [json.loads(line) for line in res.stdout.splitlines()]
 
 
-def _bounded(m: dict, seconds: float = 10, floors: float = 60, rss_mb: float = 300) -> None:
-    """Refused within `seconds` and within `floors` times an ordinary read, growing far below 1 GB."""
+def _bounded(m: dict, seconds: float = 10, floors: float = 60, rss_mb: float = 300, least: float = 1.0) -> None:
+    """Refused within `seconds` and within `floors` times an ordinary read (but never asked below `least` seconds,
+    which a loaded machine's scheduling can take), growing far below 1 GB."""
     assert m["seconds"] < seconds, m
-    assert m["seconds"] < max(floors * m["floor"], 1.0), m
+    assert m["seconds"] < max(floors * m["floor"], least), m
     assert m["rss_mb"] < rss_mb, m
 
 
@@ -250,7 +251,8 @@ def test_plain_sheet_xml_beyond_the_cell_limit_is_refused_while_streaming(attack
     streams, and the file is refused at the limit (1,500,000 cells, about 45 MB into the part)."""
     _, m = attacks["plain-xml.xlsx"]
     assert m["code"] == "file-too-large" and "工作表“数据”含 1500000 个以上单元格" in m["reason"], m
-    _bounded(m, seconds=10, floors=200, rss_mb=100)
+    # it streams ~45 MB of XML before the limit (under a second here, against > 120 s before the streaming count)
+    _bounded(m, seconds=10, floors=200, rss_mb=100, least=3.0)
 
 
 @pytest.mark.parametrize("name", ["liar.xlsx", "liar.ods"])
