@@ -202,7 +202,7 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Progress | 
             outcome.outputs = publish_set(store, write_issue_lists, suffix)
             outcome.exit_code = EXIT_DATA if has_errors(issues) else EXIT_OK
             if not check_only:
-                outcome.run_id = _record(folder, scheme, store, issues, None, data.files)
+                outcome.run_id, _ = _record(folder, scheme, store, issues, None, data.files)
             _log(folder, scheme, store, outcome, "kaohe check" if check_only else "kaohe run")
             return outcome
         t = time.perf_counter()
@@ -226,9 +226,7 @@ def run_assessment(folder: Path, check_only: bool = False, progress: Progress | 
             outcome.run_id = stamp.record.id
             _log(folder, scheme, store, outcome, f"kaohe publish --as {stamp.status}")
             return outcome
-        outcome.run_id = _record(folder, scheme, store, issues, results, data.files)
-        with history.History(folder) as h:
-            outcome.final = h.final_of_year(scheme.assessment.year)
+        outcome.run_id, outcome.final = _record(folder, scheme, store, issues, results, data.files)
         _log(folder, scheme, store, outcome, "kaohe run")
         return outcome
 
@@ -276,11 +274,13 @@ def _finals(folder: Path, scheme: Scheme) -> dict:
         return h.finals_before(scheme.assessment.year)
 
 
-def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: Results | None, files) -> int:
-    """The run into the folder's history (pipeline/history.py): what it read, what it found, what it published."""
+def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: Results | None,
+            files) -> tuple[int, history.RunRecord | None]:
+    """The run into the folder's history (pipeline/history.py): what it read, what it found, what it published.
+    Returns its number and the year's 定稿 run, if there is one (a run after it is a trial)."""
     current = store.current()
     with history.History(folder) as h:
-        return h.record(
+        run_id = h.record(
             finished_at=history.now_text(scheme.assessment.timezone), kind="run", scheme_hash=scheme_hash(folder),
             title=scheme.assessment.title, year=scheme.assessment.year, units=len(scheme.units),
             counts=count_by_severity(issues), generation=current.name if current else "",
@@ -288,6 +288,7 @@ def _record(folder: Path, scheme: Scheme, store, issues: list[Issue], results: R
             results=None if results is None else (current.path / RESULTS_JSON).read_bytes(),
             issues=[i.to_dict() for i in issues],
             inputs=[(f.path, f.sha256) for f in files])
+        return run_id, h.final_of_year(scheme.assessment.year)
 
 
 def write_blank_templates(folder: Path) -> list[Path]:

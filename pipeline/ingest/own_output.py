@@ -11,27 +11,79 @@ the score cards, an issue list) is not a return and is skipped with one warning.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..issues import Issue
 from ..numbers import normalize_text
-from ..output_mark import RESULTS_BOOK, SUMMARY_SHEET, read_mark
+from ..output_mark import (KIND_PROPERTY, METHOD_SHEET, RESULTS_BOOK, RUN_INFO_LABELS, RUN_INFO_SHEET, SUMMARY_SHEET,
+                           TITLE_PROPERTY, YEAR_LABEL, YEAR_PROPERTY)
 from ..scheme import Scheme
+from .evidence import _years as years_in
 from .layout import Table
 from .reader import Sheet, cell_name
 from .templated import TemplateMatch
+
+@dataclass(frozen=True)
+class OutputMark:
+    """What a kaohe workbook says it is: its kind (考核结果汇总表, 单位评分卡…), year and assessment title, and the
+    cell that says so (for messages), if a cell does."""
+
+    kind: str
+    year: int | None
+    title: str
+    sheet: str  # "" and None when the document properties say it
+    cell: tuple[int, int] | None
+
+
+
+def _year(value) -> int | None:
+    """A year as a cell holds it: 2025, 2025.0 (a number read from .ods/.xls) or the text "2025"."""
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and 1900 < number < 2200 else None
+
+
+def _title_year(title: str) -> int | None:
+    found = years_in(title, bare=False)  # 2025年度…, as any sheet title is read
+    return found.pop() if len(found) == 1 else None
+
+
+def read_mark(properties: dict[str, str], sheets: dict) -> OutputMark | None:
+    """The mark of a workbook (its custom document properties; its sheets by name, each with `.cells`
+    {(row, col): value}, 1-based), or None when the workbook is not one kaohe wrote."""
+    if properties.get(KIND_PROPERTY):
+        return OutputMark(properties[KIND_PROPERTY], _year(properties.get(YEAR_PROPERTY)),
+                          properties.get(TITLE_PROPERTY, ""), "", None)
+    info = sheets.get(RUN_INFO_SHEET)
+    if info is None or SUMMARY_SHEET not in sheets:
+        return None
+    labels = {normalize_text(v): r for (r, c), v in info.cells.items() if c == 1 and isinstance(v, str)}
+    if not all(normalize_text(label) in labels for label in RUN_INFO_LABELS):
+        return None
+    title_row = labels[normalize_text(RUN_INFO_LABELS[0])]
+    title = str(info.cells.get((title_row, 2)) or "")
+    method = sheets.get(METHOD_SHEET)
+    stated = next((r for (r, c), v in method.cells.items() if c == 1 and isinstance(v, str)
+                   and normalize_text(v) == normalize_text(YEAR_LABEL)), None) \
+        if method is not None else None
+    if stated is not None and _year(method.cells.get((stated, 2))) is not None:
+        return OutputMark(RESULTS_BOOK, _year(method.cells.get((stated, 2))), title, METHOD_SHEET, (stated, 2))
+    return OutputMark(RESULTS_BOOK, _title_year(title), title, RUN_INFO_SHEET, (title_row, 2))
+
 
 RANK, UNIT, TOTAL = "名次", "单位", "总分"  # the 汇总表's own headers (render/summary.py)
 
 
 def _header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     """The 汇总表's header row and the columns of 名次, 单位 and 总分 (the first row that has all three)."""
-    for r in range(1, min(sheet.max_row, 12) + 1):
-        cols = {}
-        for (row, c), v in sheet.cells.items():
-            if row == r and isinstance(v, str) and normalize_text(v) in (RANK, UNIT, TOTAL):
-                cols.setdefault(normalize_text(v), c)
-        if len(cols) == 3:
-            return r, cols
-    return None
+    by_row: dict[int, dict[str, int]] = {}
+    for (r, c), v in sheet.cells.items():  # one pass over the cells; the leftmost of a repeated header counts
+        if r <= 12 and isinstance(v, str) and (label := normalize_text(v)) in (RANK, UNIT, TOTAL):
+            cols = by_row.setdefault(r, {})
+            cols[label] = min(c, cols.get(label, c))
+    return next(((r, cols) for r, cols in sorted(by_row.items()) if len(cols) == 3), None)
 
 
 def _summary_table(sheet: Sheet) -> Table | None:

@@ -426,19 +426,16 @@ def print_table(sheet: Sheet, title: str, landscape: bool | None = True, side: f
     print_a4(ws, landscape, side=side, fit=not split)
     if sheet.header is not None:
         ws.repeat_rows(0 if sheet.titled else sheet.header[0], sheet.header[1])
-    if not split:
-        _write_wide(sheet, len(points) - 1)
-        if not sheet.titled:  # a sheet without a title row: every page says what it is
-            ws.set_header(f"&C{_header_text(title)}")
-        return
-    _write_wide(sheet, (breaks[0] if breaks else len(points)) - 1)
-    ws.set_print_scale(int(MIN_SCALE * 100) + 1)  # at 82 % it may fit one page wide after all: then no groups
-    if not breaks:
+    grouped = split and bool(breaks)  # at 82 % a table may fit one page wide after all: then no groups
+    _write_wide(sheet, (breaks[0] if grouped else len(points)) - 1)
+    if split:
+        ws.set_print_scale(int(MIN_SCALE * 100) + 1)
+    if grouped:
+        ws.repeat_columns(0, key - 1)
+        ws.set_v_pagebreaks(breaks)
+        ws.set_header(f"&C{_header_text(title)}（表格较宽，按列分页打印，各页重复表头和{'、'.join(_key_names(sheet))}列）")
+    elif split or not sheet.titled:  # a sheet without its own title row: every page says what it is
         ws.set_header(f"&C{_header_text(title)}")
-        return
-    ws.repeat_columns(0, key - 1)
-    ws.set_v_pagebreaks(breaks)
-    ws.set_header(f"&C{_header_text(title)}（表格较宽，按列分页打印，各页重复表头和{'、'.join(_key_names(sheet))}列）")
 
 
 def _key_names(sheet: Sheet) -> list[str]:
