@@ -196,13 +196,17 @@ def test_render_docx(results, tmp_path):
     assert abs(sec.top_margin.mm - 37) < 0.5
     assert abs(sec.bottom_margin.mm - 35) < 0.5
     assert abs(sec.left_margin.mm - 28) < 0.5 and abs(sec.right_margin.mm - 26) < 0.5
-    # result table: header + one row per unit, in rank order
-    table = doc.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["名次", "单位", "组别", "总分", "等次"]
-    assert [r.cells[1].text for r in table.rows[1:]] == ["城关镇", "青山乡", VETOED, "石门乡"]
-    assert table.rows[3].cells[3].text == "82.50"
+    # 附表: the full results table (as the .html's), header + one row per unit, in rank order
+    table = doc.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "名次", "单位", "组别", "组内名次", "指标考核", "专项督查加分", "察访核验扣分", "总分", "等次", "较上年", "备注"]
+    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [
+        ["1", "城关镇", "平原乡镇", "1", "98.00", "+1.00", "", "99.00", "优秀", "↑2", "综合考核一等奖"],
+        ["2", "青山乡", "山区乡镇", "1", "88.00", "", "", "88.00", "良好", "↓1", ""],
+        ["3", VETOED, "平原乡镇", "2", "83.00", "", "−0.50", "82.50", "一票否决（安全生产事故）", "↓1", ""],
+        ["4", "石门乡", "山区乡镇", "2", "70.00", "", "", "70.00", "一般", "—", ""]]
     # 加减分情况: each unit's non-zero adjustment with its signed effect on the total and the register's reason
-    adjustments = doc.tables[1]
+    adjustments = doc.tables[0]
     assert [[c.text for c in r.cells] for r in adjustments.rows] == [
         ["单位", "加减分项目", "分值", "事由"],
         ["城关镇", "专项督查加分", "+1.00", "省级督查表扬"],

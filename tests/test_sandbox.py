@@ -124,9 +124,12 @@ def test_bundled_templates_render_the_same_report_as_the_plain_sandbox(scored, t
     assert (tmp_path / "r.html").read_text(encoding="utf-8") == expected_html
     assert "城关镇" in expected_html and len(expected_html) > 10_000
 
+    from pipeline.render.report.docx import docx_context, fit_tables
+
     old = DocxTemplate(str(tdir / DOCX_TEMPLATE_NAME))
-    old.render(report_context(results), jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined),
-               autoescape=True)
+    old.render(docx_context(old, results), autoescape=True,
+               jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined))
+    fit_tables(old.docx)
     old.save(str(tmp_path / "old.docx"))
     render_docx(results, tdir / DOCX_TEMPLATE_NAME, tmp_path / "new.docx")
     part = "word/document.xml"

@@ -144,6 +144,13 @@ def utc_naive(when: dt.datetime) -> dt.datetime:
     return when
 
 
+def workbook_created(generated_at: str, timezone: str | None, year: int) -> dt.datetime:
+    """The `created` property of a workbook kaohe writes (XlsxWriter's form): the run's 制表日期, else 1 January
+    after the assessment year — never the wall clock."""
+    when = results_moment(generated_at, timezone)
+    return utc_naive(when) if when is not None else dt.datetime(year + 1, 1, 1)
+
+
 def w3cdtf(when: dt.datetime) -> str:
     return utc_naive(when).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -465,8 +465,7 @@ def open_workbook(assessment: Assessment, generated_at: str, path: pathlib.Path,
     wb = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
     })
-    when = reproducible.results_moment(generated_at, a.timezone)
-    created = reproducible.utc_naive(when) if when is not None else _dt.datetime(a.year + 1, 1, 1)
+    created = reproducible.workbook_created(generated_at, a.timezone, a.year)
     wb.set_properties({
         "title": f"{a.title}{title_suffix}",
         "subject": a.title,

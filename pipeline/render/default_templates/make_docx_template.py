@@ -23,6 +23,16 @@ _H1_FONT = "黑体"
 _H2_FONT = "楷体_GB2312"
 _PAGE_FONT = "宋体"
 _LINE_PT = 28.95  # 22 lines per page on the GB/T 9704 type area
+# 28 characters a line: 156 mm / 28 = 15.794 pt a character, so the 16 pt body is set 0.25 pt tighter (w:spacing
+# −5 twentieths: 15.75 pt, 28 a line). Not a character grid (docGrid linesAndChars with charSpace −842, as Word's
+# 公文 templates do): LibreOffice gives every character two cells of such a grid, 14 a line.
+_CHAR_SPACING_TWIPS = -5
+_RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                      "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout")
+_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                   "w:rPr", "w:sectPr", "w:pPrChange")
+_TABLE_PT = 10.5  # 五号: the 附表's cells, legible in print and wide enough for every column
 
 
 def _set_fonts(rpr_parent, font: str, size_pt: float | None = None, bold: bool | None = None) -> None:
@@ -89,8 +99,19 @@ def _page_number_paragraph(footer, align, indent_left_pt: float = 0, indent_righ
     run(" —")
 
 
-def loop_table(doc, header: list[str], cells: list[str], loop: str, widths_mm: list[float]) -> None:
-    """A centred grid table: a header row repeated on every page, then one row per item of `loop` ({%tr for %})."""
+def _off_grid(p) -> None:
+    """A paragraph not snapped to the 22-line grid (a table cell, a chart): its lines keep their own height."""
+    from docx.oxml.ns import qn
+
+    ppr = p._element.get_or_add_pPr()
+    ppr.insert_element_before(ppr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "0"}),
+                              *_PPR_AFTER_SNAP)
+
+
+def loop_table(doc, header: list[str], cells: list[str], loop: str, widths_mm: list[float],
+               size_pt: float = 12) -> None:
+    """A centred grid table: a header row repeated on every page, then one row per item of `loop` ({%tr for %}).
+    A cell holding only a ``{%tc ... %}`` tag repeats or drops the column between it and its end tag."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml.ns import qn
@@ -112,9 +133,10 @@ def loop_table(doc, header: list[str], cells: list[str], loop: str, widths_mm: l
             pf = p.paragraph_format
             pf.first_line_indent = Pt(0)
             pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            _off_grid(p)
             if text:
                 r = p.add_run(text)
-                _set_fonts(r, _H1_FONT if ri == 0 else _BODY_FONT, 12)
+                _set_fonts(r, _H1_FONT if ri == 0 else _BODY_FONT, size_pt)
     # repeat the header row on every page
     trpr = table.rows[0]._tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
@@ -148,6 +170,9 @@ def build(path: Path) -> None:
     # ---- styles
     normal = doc.styles["Normal"]
     _set_fonts(normal, _BODY_FONT, 16)
+    rpr = normal._element.get_or_add_rPr()
+    rpr.insert_element_before(rpr.makeelement(qn("w:spacing"), {qn("w:val"): str(_CHAR_SPACING_TWIPS)}),
+                              *_RPR_AFTER_SPACING)  # in the schema's order
     npf = normal.paragraph_format
     npf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     npf.line_spacing = Pt(_LINE_PT)
@@ -172,10 +197,26 @@ def build(path: Path) -> None:
         return para(text, indent=False)
 
     def h1(text: str):
-        return para(text, font=_H1_FONT)
+        p = para(text, font=_H1_FONT)
+        p.paragraph_format.keep_with_next = True  # a heading is never left alone at the foot of a page
+        return p
 
     def h2(text: str):
-        return para(text, font=_H2_FONT)
+        p = para(text, font=_H2_FONT)
+        p.paragraph_format.keep_with_next = True
+        return p
+
+    def chart(tag_text: str):
+        """A paragraph holding a chart ({{ c }}): centred, single spacing (exact spacing would clip the drawing)."""
+        p = para(tag_text, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.keep_with_next = True  # with its caption
+        _off_grid(p)
+        return p
+
+    def caption(text: str):
+        p = para(text, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        return p
 
     # ---- document properties (rendered by docxtpl too)
     doc.core_properties.title = "{{ report_title }}"
@@ -213,13 +254,18 @@ def build(path: Path) -> None:
          "{% for g in stats.groups %}{{ g.name }}{{ g.n }}个单位平均得分{{ g.mean }}分"
          "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
     para("按照等次评定标准，{{ grades_text }}。")
+    tag("{%p if grade_chart %}")
+    chart("{{ grade_chart }}")
+    caption("图1　等次分布")
+    tag("{%p endif %}")
     h2("（二）考核结果")
-    para("各单位考核得分及等次见下表。")
-
-    loop_table(doc, ["名次", "单位", "组别", "总分", "等次"],
-               ["{{ u.rank }}", "{{ u.unit }}", "{{ u.group }}", "{{ u.total }}", "{{ u.grade }}"],
-               "u in units", [18, 50, 38, 26, 24])
-    para("", indent=False)
+    para("{{ method.n_units }}个单位的考核总分见图{% if grade_chart %}2{% else %}1{% endif %}，"
+         "各项得分、名次、等次和名次变化见附表。")
+    tag("{%p for c in total_charts %}")
+    chart("{{ c }}")
+    tag("{%p endfor %}")
+    caption("图{% if grade_chart %}2{% else %}1{% endif %}　各单位考核总分"
+            "{% if grade_lines_text %}（条形颜色表示等次；等次分数线：{{ grade_lines_text }}）{% endif %}")
     tag("{%p if grade_changes %}")
     para("等次不只由总分决定的单位：")
     tag("{%p for g in grade_changes %}")
@@ -354,6 +400,31 @@ def build(path: Path) -> None:
     para("", indent=False)
     para("{{ meta.organizer }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False).paragraph_format.right_indent = Pt(64)
     para("{{ meta.report_date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False).paragraph_format.right_indent = Pt(64)
+
+    # ---- 附表: the full results table, on landscape pages (GB/T 9704 §9: a wide table turns with the page)
+    from docx.enum.section import WD_SECTION
+
+    land = doc.add_section(WD_SECTION.NEW_PAGE)
+    land.orientation = WD_ORIENT.LANDSCAPE
+    land.page_width, land.page_height = Mm(297), Mm(210)
+    land.top_margin, land.bottom_margin = Mm(28), Mm(26)
+    land.left_margin, land.right_margin = Mm(37), Mm(35)
+    para("附表", font=_H1_FONT, indent=False)
+    para("{{ meta.title }}结果汇总表", font=_TITLE_FONT, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    tc = ("{%tc endfor %}", "{%tc endif %}")
+    loop_table(doc,
+               ["名次", "单位", "{%tc if method.n_groups > 1 %}", "组别", "组内名次", tc[1],
+                "{%tc for n in component_names %}", "{{ n }}", tc[0],
+                "{%tc for n in adjustment_names %}", "{{ n }}", tc[0],
+                "总分", "等次", "{%tc if progress.has_history %}", "较上年", tc[1], "备注"],
+               ["{{ u.rank }}", "{{ u.unit }}", "{%tc if method.n_groups > 1 %}", "{{ u.group }}",
+                "{{ u.group_rank }}", tc[1],
+                "{%tc for s in u.component_scores %}", "{{ s }}", tc[0],
+                "{%tc for s in u.adjustment_scores %}", "{{ s }}", tc[0],
+                "{{ u.total }}", "{{ u.grade }}", "{%tc if progress.has_history %}", "{{ u.rank_change_text }}", tc[1],
+                "{{ u.note_text }}"],
+               "u in units", [12, 28, 2, 20, 12, 2, 2, 18, 2, 2, 18, 2, 16, 18, 2, 14, 2, 34], size_pt=_TABLE_PT)
+    para("", indent=False)  # a document never ends with a table
 
     # ---- footers: page number, odd pages right / even pages left, one character from the edge
     doc.settings.odd_and_even_pages_header_footer = True

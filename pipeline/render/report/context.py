@@ -81,6 +81,7 @@ def report_context(results: Results) -> dict:
         "adjustment_entries": _adjustment_entries(results, f),
         "issues": issues,
         "suggestions": found.suggestions,
+        "grade_lines_text": join([f"{t['name']}{num(t['min'])}分" for t in thresholds]),
         "chart": totals_chart(rows, a.full_score, thresholds),
         "grade_bar": grade_bar(grades),
     }
@@ -175,6 +176,7 @@ def _unit_rows(results: Results, found: Analysis, f) -> list[dict]:
     colours = {g.name: g.colour for g in found.grades}
     rows = []
     for u in results.units:
+        grade = labels.grade_shown(u, results.veto.effect) or "—"
         rows.append({
             "rank": u.rank,
             "unit": u.unit,
@@ -182,7 +184,7 @@ def _unit_rows(results: Results, found: Analysis, f) -> list[dict]:
             "group_rank": u.group_rank,
             "total": f(u.total),
             "total_value": u.total,
-            "grade": labels.grade_shown(u, results.veto.effect) or "—",
+            "grade": grade,
             "colour": colours.get(labels.grade_class(u, results.veto.effect), labels.NO_GRADE_COLOUR),
             "vetoed": u.vetoed,
             "veto_items": join([v.item for v in u.veto]),
@@ -193,8 +195,18 @@ def _unit_rows(results: Results, found: Analysis, f) -> list[dict]:
             "last_rank": u.last_rank if u.last_rank is not None else "",
             "rank_change": u.rank_change,
             "rank_change_text": rank_change_text(u.rank_change),
+            "note_text": _note_text(u, grade),
         })
     return rows
+
+
+def _note_text(u: UnitResult, grade: str) -> str:
+    """备注 of the results table: the veto, unless the grade cell already says it, then the awards."""
+    veto = ""
+    if u.vetoed and labels.VETO not in grade:
+        items = join([v.item for v in u.veto])
+        veto = labels.VETO + (f"（{items}）" if items else "")
+    return join([veto, join(u.awards)], "；")
 
 
 def _stats(found: Analysis, row_of: dict[str, dict], f) -> dict:

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from ...results import Results
-from .. import sandbox
+from .. import reproducible, sandbox
+from .docx_charts import docx_charts
 from .context import report_context
 from .errors import ReportTemplateError, display, error_kind, exc_text, runtime_lineno
 
@@ -109,12 +110,92 @@ def render_docx(results: Results, template_path: Path, path: Path) -> None:
     except Exception as exc:  # noqa: BLE001 - any failure to open is a template problem
         raise ReportTemplateError(f"报告模板 {shown} 无法打开（不是有效的Word文档：{exc_text(exc)}）",
                                   template=shown) from exc
+    context = docx_context(tpl, results, context)
     env = sandbox.docx_env()
     try:
         with sandbox.budget():  # one allowance of steps and time for all parts (body, headers, footers…)
             tpl.render(context, jinja_env=env, autoescape=True)
     except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
         raise _docx_error(exc, tpl, shown) from exc
+    fit_tables(tpl.docx)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(str(path))
+
+
+def docx_context(tpl, results: Results, context: dict | None = None) -> dict:
+    """The report context of a Word template: the shared one (context.py) and the native charts it places."""
+    context = report_context(results) if context is None else context
+    a = results.assessment
+    created = reproducible.workbook_created(results.run.generated_at, a.timezone, a.year)
+    return {**context, **docx_charts(tpl, context, a.full_score, a.precision, created)}
+
+
+def fit_tables(document) -> None:
+    """Each table's column grid from its cells, within its page's text width.
+
+    A ``{%tc %}`` loop or condition changes a table's column count, and docxtpl then spreads the grid evenly
+    whatever the cells' own widths (a 名次 column as wide as 备注); a table with more columns than the template
+    had runs off the page. Here the grid is set from the widest row's cell widths, scaled down to the width
+    between the margins of the section the table is in. A table with merged cells (gridSpan) is left as it is.
+    """
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    pending: list = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            pending.append(child)
+            continue
+        sect = child if child.tag == qn("w:sectPr") else child.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+        if sect is not None:
+            width = _text_width(sect)
+            for tbl in pending:
+                _fit_table(tbl, width)
+            pending = []
+
+
+def _text_width(sect) -> int | None:
+    from docx.oxml.ns import qn
+
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    try:
+        return int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _fit_table(tbl, width: int | None) -> None:
+    from docx.oxml.ns import qn
+
+    rows = tbl.findall(qn("w:tr"))
+    if not rows or tbl.find(".//" + qn("w:gridSpan")) is not None:
+        return
+    widest = max(rows, key=lambda r: len(r.findall(qn("w:tc"))))
+    cells = widest.findall(qn("w:tc"))
+    widths = []
+    for tc in cells:
+        w = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+        try:
+            widths.append(int(w.get(qn("w:w"))))
+        except (AttributeError, TypeError, ValueError):
+            return
+    total = sum(widths)
+    if total <= 0:
+        return
+    if width and total > width:
+        widths = [w * width // total for w in widths]
+    grid = tbl.find(qn("w:tblGrid"))
+    for col in list(grid):
+        grid.remove(col)
+    for w in widths:
+        grid.append(grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(w)}))
+    for row in rows:
+        row_cells = row.findall(qn("w:tc"))
+        if len(row_cells) != len(widths):
+            continue
+        for tc, w in zip(row_cells, widths):
+            tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+            if tcw is not None:
+                tcw.set(qn("w:w"), str(w))
+                tcw.set(qn("w:type"), "dxa")
