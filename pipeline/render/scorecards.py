@@ -47,6 +47,7 @@ from .xlsx_base import (
     merge,
     open_workbook,
     pct_label,
+    sources_text,
     print_table,
     wide_row,
     put,
@@ -71,6 +72,7 @@ _RESERVED_SHEETS = {"history"}  # Excel reserves "History"
 
 # Wrapped text columns have fixed widths (the whole card must fit one landscape page wide at 9 pt); row heights are
 # estimated from them, since neither xlsxwriter nor LibreOffice grows a row for wrapped text by itself.
+NOTE_LINES = 3  # an adjustment's reasons longer than this in the 备注 column go to a line across the card
 _FIXED_WIDTHS = {"item": 10, "content": 22, "method": 22, "source": 20, "note": 12}
 _LINE_HEIGHT = 14.5   # points per text line (宋体 11)
 
@@ -235,7 +237,7 @@ def _component_label(comp) -> str:
     """指标考核（满分100分，权重60%） or, on a converted scale, （原始满分1500分，折合满分1000分，权重…）."""
     full = trim_number(comp.full)
     scale = f"原始满分{trim_number(comp.raw_full)}分，折合满分{full}分" if comp.raw_full is not None else f"满分{full}分"
-    return f"{comp.name}（{scale}，权重{pct_label(comp.weight)}）"
+    return f"{comp.name}（{scale}）" if comp.weight == 1 else f"{comp.name}（{scale}，权重{pct_label(comp.weight)}）"
 
 
 def _veto_line(u: UnitResult) -> str:
@@ -272,7 +274,7 @@ def _survey_line(s: SurveySummary, precision: int) -> str:
 
 def _grade_line(u: UnitResult) -> str:
     """等次说明, with the register cells behind a 一票否优."""
-    sources = "；".join(g.source for g in u.grade_limits if g.source)
+    sources = sources_text([g.source for g in u.grade_limits if g.source])
     return f"等次说明：按总分为“{u.grade_by_total}”；{u.grade_note}" + (f"（依据：{sources}）" if sources else "")
 
 
@@ -386,14 +388,21 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         summary_row(_component_label(comp), u.components[comp.name])
 
     registered = [x for x in results.adjustments if x.unit == u.unit]
+    long_reasons = []  # reasons too long for the 备注 cell: a line of their own under the total
     for kind in results.adjustment_kinds:
         rows = [x for x in registered if x.kind == kind.name]
         reasons = "；".join(x.reason + (f"（{x.department}）" if x.department else "")
                            for x in rows if x.reason) or None
-        sources = "；".join(x.source for x in rows if x.source) or None
+        sources = sources_text([x.source for x in rows if x.source]) or None
+        if reasons and _line_count(reasons, lay.fixed[lay.note]) > NOTE_LINES:
+            long_reasons.append(f"{kind.name}事由：{reasons}")
+            reasons = "见下"
         summary_row(adjustment_header(kind), signed_adjustment(kind, u.adjustments[kind.name]),
                     source=sources, note=reasons)
     summary_row("总分", u.total, bold=True)
+    for text in long_reasons:
+        line(r, text, st.note_line)
+        r += 1
 
     for name, trace in u.ratings.items():
         line(r, _ratings_line(name, trace), st.note_line)

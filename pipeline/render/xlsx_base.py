@@ -110,13 +110,29 @@ def signed_adjustment(kind: Adjustment, value: float | None) -> float | None:
     return labels.adjustment_effect(kind.sign, value)
 
 
+def sources_text(sources: Sequence[str]) -> str:
+    """Cells of one register named once per sheet: “登记表.xlsx › 加减分登记!D4、D5、D7”, not the file and sheet
+    again for every row (a unit with four entries filled a printed page with one cell's text)."""
+    groups: dict[str, list[str]] = {}
+    for source in dict.fromkeys(sources):
+        where, bang, cell = source.rpartition("!")
+        if not bang or not where or " › " not in where:
+            groups.setdefault(source, [])
+        else:
+            groups.setdefault(where, []).append(cell)
+    return "；".join(f"{where}!{'、'.join(cells)}" if cells else where for where, cells in groups.items())
+
+
 def category_label(node) -> str:
     """经济发展（60分） for a TopCategory or CategoryNode."""
     return f"{node.name}（{trim_number(node.points)}分）"
 
 
 def component_head(comp: Component) -> str:
-    """A component's column heading: 指标考核（权重50%）."""
+    """A component's column heading: 指标考核（权重50%）; a component added as it is (weight 1, as the district
+    form's 60 + 40) says its points, 指标考核（60分）, since every component would read 权重100%."""
+    if comp.weight == 1:
+        return f"{comp.name}（{trim_number(comp.full)}分）"
     return f"{comp.name}（权重{pct_label(comp.weight)}）"
 
 
