@@ -64,5 +64,21 @@ def test_long_adjustment_reasons_get_a_line_of_their_own(district):
     assert (ws.row_dimensions[bonus].height or 15) <= 80
     (reasons,) = [t for t in rows if t.startswith("改革创新加分事由：")]
     assert reasons.count("（区委改革办）") == 4 and rows[reasons] > rows["总分"]
-    sources = [c.value for c in ws[bonus] if isinstance(c.value, str) and "›" in c.value]
-    assert sources == ["区考核办/2025年度区直部门加减分登记表.xlsx › 加减分登记!D4、D5、D6、D7"]
+    sources = [c.value for c in ws[bonus] if isinstance(c.value, str) and "!" in c.value]
+    (key,) = [k for k in "①②③④⑤" if f"{k}区考核办/2025年度区直部门加减分登记表.xlsx" in
+              next(t for t in rows if t.startswith("数据来源："))]
+    assert sources == [f"{key}加减分登记!D4、D5、D6、D7"]  # the file by its key, each cell once
+
+
+def test_file_keys_name_each_file_once():
+    from pipeline.render.xlsx_base import FileKeys
+
+    keys = FileKeys()
+    assert keys.short("统计局/数据.xlsx › 指标!C6") == "①指标!C6"
+    assert keys.short("财政局.xls › Sheet1!B2") == "②Sheet1!B2"
+    assert keys.short("统计局/数据.xlsx › 指标!C7") == "①指标!C7"  # the same file, the same key
+    assert keys.short("考核运行记录.sqlite") == "考核运行记录.sqlite" and keys.short(None) is None
+    assert keys.legend() == "①统计局/数据.xlsx；②财政局.xls"
+    for n in range(3, 23):
+        keys.short(f"f{n}.xlsx › s!A1")
+    assert keys.short("f22.xlsx › s!A1") == "[22]s!A1"  # past ⑳, a bracketed number

@@ -156,6 +156,14 @@ def test_scores_are_numbers_with_the_published_precision(cards):
             assert ws.cell(r, col["计分方法"]).value.startswith(ind.method_label)
 
 
+def _cited(ws, text):
+    """A 数据来源 cell with its file key expanded by the card's legend line (数据来源：①file；②file)."""
+    (legend,) = [c.value for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("数据来源：")]
+    files = {entry[0]: entry[1:] for entry in legend.removeprefix("数据来源：").split("；")}
+    return files[text[0]] + " › " + text[1:] if text and text[0] in files else text
+
+
 def test_values_targets_sources_and_notes(cards):
     results, wb, _ = cards
     ws = wb["城关镇"]
@@ -165,8 +173,10 @@ def test_values_targets_sources_and_notes(cards):
     d = details[("城关镇", "A2")]
     assert ws.cell(r, col["原始值"]).value == d.value == 110
     assert ws.cell(r, col["目标值"]).value == 120
-    assert ws.cell(r, col["数据来源"]).value == d.source == "测试.xlsx › 表!A2"
-    sources = [ws.cell(r, col["数据来源"]).value for r in range(4, 11) if ws.cell(r, col["考核内容"]).value != "小计"]
+    assert ws.cell(r, col["数据来源"]).value == "①表!A2"  # the file by its key, named once under the table
+    assert _cited(ws, "①表!A2") == d.source == "测试.xlsx › 表!A2"
+    sources = [_cited(ws, ws.cell(r, col["数据来源"]).value) for r in range(4, 11)
+               if ws.cell(r, col["考核内容"]).value != "小计"]
     assert sources == [details[("城关镇", i)].source for i in ("A1", "A2", "A3", "B1", "B2")]
 
 
@@ -224,7 +234,7 @@ def test_subtotals_components_adjustments_total(cards):
     ws = wb["城关镇"]
     r = _row_of(ws, 1, "专项督查加分（上限3分）")
     assert ws.cell(r, _header(ws)["说明"]).value == "招商引资督查第一（督查室）"
-    assert ws.cell(r, _header(ws)["数据来源"]).value == "考核办/加减分.xlsx › 登记!D3"
+    assert _cited(ws, ws.cell(r, _header(ws)["数据来源"]).value) == "考核办/加减分.xlsx › 登记!D3"
 
 
 def test_veto_line_only_for_the_vetoed_unit(cards):

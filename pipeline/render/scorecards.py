@@ -48,6 +48,7 @@ from .xlsx_base import (
     open_workbook,
     pct_label,
     sources_text,
+    FileKeys,
     print_table,
     wide_row,
     put,
@@ -73,7 +74,7 @@ _RESERVED_SHEETS = {"history"}  # Excel reserves "History"
 # Wrapped text columns have fixed widths (the whole card must fit one landscape page wide at 9 pt); row heights are
 # estimated from them, since neither xlsxwriter nor LibreOffice grows a row for wrapped text by itself.
 NOTE_LINES = 3  # an adjustment's reasons longer than this in the 备注 column go to a line across the card
-_FIXED_WIDTHS = {"item": 10, "content": 22, "method": 22, "source": 20, "note": 12}
+_FIXED_WIDTHS = {"item": 10, "content": 22, "method": 28, "source": 14, "note": 12}
 _LINE_HEIGHT = 14.5   # points per text line (宋体 11)
 
 
@@ -296,6 +297,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
     write_header(sheet, header, lay.columns)
     r = header + 1
     lines: dict[int, int] = {}   # row -> estimated text lines
+    keys = FileKeys()  # the 数据来源 column names each return file by a key, explained once under the table
 
     def wrap(row: int, col: int, value: Any) -> None:
         put(sheet, row, col, value, "wrap", cap=lay.fixed[col])
@@ -321,9 +323,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
             put(sheet, r, lay.score, NOT_ASSESSED, "center")
         else:
             put(sheet, r, lay.score, u.indicators[ind.id], "score")
-        source = (d.source or None) if d else None
+        source = keys.short(d.source or None) if d else None
         if d and d.target_source:
-            source = f"{source or ''}\n目标值：{d.target_source}".strip()
+            source = f"{source or ''}\n目标值：{keys.short(d.target_source)}".strip()
         wrap(r, lay.source, source)
         note = (d.note or None) if d else None
         if note is None and not_assessed and u.group:
@@ -393,7 +395,7 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         rows = [x for x in registered if x.kind == kind.name]
         reasons = "；".join(x.reason + (f"（{x.department}）" if x.department else "")
                            for x in rows if x.reason) or None
-        sources = sources_text([x.source for x in rows if x.source]) or None
+        sources = sources_text([keys.short(x.source) for x in rows if x.source]) or None
         if reasons and _line_count(reasons, lay.fixed[lay.note]) > NOTE_LINES:
             long_reasons.append(f"{kind.name}事由：{reasons}")
             reasons = "见下"
@@ -424,6 +426,9 @@ def _write_card(sheet: Sheet, results: Results, u: UnitResult, blocks: list[_Blo
         r += 1
     if u.awards:  # a vetoed unit's card says so on its 一票否决 line
         line(r, "获奖情况：" + "、".join(u.awards), st.note_line)
+        r += 1
+    if keys.files:
+        line(r, "数据来源：" + keys.legend(), st.note_line)
         r += 1
     if results.detail:  # the card stays one A4 page: each score's 计算过程 is on 明细 (and in results.json)
         line(r, CALC_NOTE, st.note_line)

@@ -116,11 +116,37 @@ def sources_text(sources: Sequence[str]) -> str:
     groups: dict[str, list[str]] = {}
     for source in dict.fromkeys(sources):
         where, bang, cell = source.rpartition("!")
-        if not bang or not where or " › " not in where:
+        if not bang or not where:
             groups.setdefault(source, [])
         else:
             groups.setdefault(where, []).append(cell)
     return "；".join(f"{where}!{'、'.join(cells)}" if cells else where for where, cells in groups.items())
+
+
+class FileKeys:
+    """Return files named by a key on a page that cites them row after row: “①指标数据!C6”, with one legend line
+    (“数据来源：①统计局/2025年度…xlsx；②…”) — a score card's 数据来源 column otherwise repeats a 40-character path
+    in every row, and its rows, not its scores, decide how many pages it prints."""
+
+    MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+
+    def short(self, source: str | None) -> str | None:
+        """“file › sheet!cell” as “key sheet!cell”; a source of another form as it is."""
+        if not source:
+            return source
+        file, sep, rest = source.partition(" › ")
+        if not sep or not rest:
+            return source
+        if file not in self.files:
+            n = len(self.files)
+            self.files[file] = self.MARKS[n] if n < len(self.MARKS) else f"[{n + 1}]"
+        return self.files[file] + rest
+
+    def legend(self) -> str:
+        return "；".join(f"{key}{file}" for file, key in self.files.items())
 
 
 def category_label(node) -> str:
