@@ -40,5 +40,6 @@ class Dataset:
     falsified: list[dict] = field(default_factory=list)  # unit, indicator, department, reason, source (弄虚作假 -> 0)
     # 更正/申诉: unit, indicator, original, corrected, reason, approver, date, value_source, source (already applied)
     corrections: list[dict] = field(default_factory=list)
-    # earlier years' approved (定稿) results from the run history: year -> unit -> (rank, total), oldest first
-    years: dict[int, dict[str, tuple[int, float]]] = field(default_factory=dict)
+    # earlier years' approved (定稿) results from the run history: year -> unit -> (rank, total, top-level category
+    # -> points that year), oldest first
+    years: dict[int, dict[str, tuple[int, float, dict[str, float | None]]]] = field(default_factory=dict)

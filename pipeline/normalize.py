@@ -557,7 +557,8 @@ def _from_record(scheme: Scheme, data: Dataset, finals: dict[int, RunRecord], gr
     holds; last year's ranks and totals when no 上年考核结果 return gives them (a return always wins); and a notice for
     each, so the office knows where the figures came from."""
     names = set(scheme.unit_names)
-    data.years = {y: {u["unit"]: (u["rank"], u["total"]) for u in r.results["units"] if u["unit"] in names}
+    data.years = {y: {u["unit"]: (u["rank"], u["total"], dict(u.get("categories") or {}))
+                      for u in r.results["units"] if u["unit"] in names}
                   for y, r in finals.items()}
     final = finals.get(scheme.assessment.year - 1)
     if final is None:

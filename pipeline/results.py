@@ -303,6 +303,7 @@ class YearResult:
     unit: str
     rank: int
     total: float
+    categories: dict[str, float | None]  # top-level category -> points that year, as recorded ({} in older records)
 
 
 @dataclass

@@ -32,6 +32,7 @@ def test_analysis_of_a_real_run():
     assert [s[:6] for s in found.suggestions] == ["补齐短板领域", "聚焦薄弱指标", "促进分类协调", "压紧压实底线",
                                                   "加强结果运用", "关注名次变化", "规范数据报送"]
     assert "山区乡镇平均分（79.00分）低于平原乡镇（90.75分）" in found.suggestions[2]
+    assert "有2个单位名次较上年下降，其中青山乡后退1位、A&B<镇>后退1位" in found.suggestions[5]
 
 
 def test_number_forms():

@@ -274,6 +274,9 @@ def test_next_years_rank_changes_come_from_last_years_final_run(tmp_path):
 
     docx = "\n".join(p.text for p in Document(str(tmp_path / "output" / "考核情况分析报告.docx")).paragraphs)
     assert "丁镇2025年第4名（60.00）、2026年第2名（90.00）" in docx
+    # and why the movers moved: last year's total and categories, from the same 定稿 run
+    assert "丁镇：由上年第4名上升至第2名，前进2位，总分由上年60.00分升至90.00分，主要是综合增加30.00分。" in docx
+    assert "甲镇：由上年第1名下降至第3名，后退2位，总分由上年90.00分降至85.00分，主要是综合减少5.00分。" in docx
 
 
 def test_a_last_year_return_wins_over_the_record(tmp_path):

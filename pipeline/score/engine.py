@@ -265,8 +265,8 @@ class _Engine:
                              for ind, w in ws.items()],
             falsified=[FalsifiedRecord(**f) for f in self.data.falsified],
             corrections=[CorrectionRecord(**c) for c in self.data.corrections],
-            years=[YearResult(year=y, unit=u, rank=r, total=t) for y, got in sorted(self.data.years.items())
-                   for u, (r, t) in got.items()],
+            years=[YearResult(year=y, unit=u, rank=r, total=t, categories=c)
+                   for y, got in sorted(self.data.years.items()) for u, (r, t, c) in got.items()],
             issues=[IssueRecord(**i.to_dict()) for i in self.data.issues],
             run=self.run_info,
         )

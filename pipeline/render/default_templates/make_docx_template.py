@@ -253,6 +253,11 @@ def build(path: Path) -> None:
          "最低分为{{ stats.bottom.unit }}{{ stats.bottom.total }}分，分差{{ stats.spread }}分。{% endif %}"
          "{% for g in stats.groups %}{{ g.name }}{{ g.n }}个单位平均得分{{ g.mean }}分"
          "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    tag("{%p for g in standings %}")
+    tag("{%p if g.leaders_text %}")
+    para("{{ g.label }}排名前列的是{{ g.leaders_text }}{% if g.laggards_text %}，排名靠后的是{{ g.laggards_text }}{% endif %}。")
+    tag("{%p endif %}")
+    tag("{%p endfor %}")
     para("按照等次评定标准，{{ grades_text }}。")
     tag("{%p if grade_chart %}")
     chart("{{ grade_chart }}")
@@ -278,6 +283,14 @@ def build(path: Path) -> None:
     para("{{ c.name }}（{{ c.points }}分）：平均得分{{ c.avg }}分，平均得分率{{ c.avg_rate_pct }}；"
          "得分最高的是{{ c.best.unit }}（{{ c.best.score }}分），最低的是{{ c.weakest.unit }}（{{ c.weakest.score }}分）。")
     tag("{%p endfor %}")
+    tag("{%p if method.n_groups > 1 %}")
+    tag("{%p for g in standings %}")
+    tag("{%p if g.categories %}")
+    para("{{ g.label }}：{% for c in g.categories %}{{ c.name }}最高的是{{ c.best_text }}，最低的是{{ c.weakest_text }}"
+         "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    tag("{%p endif %}")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
 
     h2("（四）加减分情况")
     tag("{%p if adjustment_entries %}")
@@ -323,13 +336,13 @@ def build(path: Path) -> None:
     tag("{%p if progress.up %}")
     h2("（一）进步较大的单位")
     tag("{%p for p in progress.up %}")
-    para("{{ p.unit }}：由上年第{{ p.last_rank }}名上升至第{{ p.rank }}名，前进{{ p.change }}位。")
+    para("{{ p.unit }}：由上年第{{ p.last_rank }}名上升至第{{ p.rank }}名，前进{{ p.change }}位{% if p.why_text %}，{{ p.why_text }}{% endif %}。")
     tag("{%p endfor %}")
     tag("{%p endif %}")
     tag("{%p if progress.down %}")
     h2("（{% if progress.up %}二{% else %}一{% endif %}）名次下降的单位")
     tag("{%p for p in progress.down %}")
-    para("{{ p.unit }}：由上年第{{ p.last_rank }}名下降至第{{ p.rank }}名，后退{{ p.change }}位。")
+    para("{{ p.unit }}：由上年第{{ p.last_rank }}名下降至第{{ p.rank }}名，后退{{ p.change }}位{% if p.why_text %}，{{ p.why_text }}{% endif %}。")
     tag("{%p endfor %}")
     tag("{%p endif %}")
     tag("{%p else %}")
@@ -362,13 +375,24 @@ def build(path: Path) -> None:
     tag("{%p if weak_indicators %}")
     para("从各项指标失分情况看，失分面较大的指标如下：")
     tag("{%p for w in weak_indicators %}")
-    para("{{ loop.index }}．{{ w.name }}（{{ w.category }}，{{ w.points }}分）：{{ w.n_lost }}个单位失分，"
-         "占{{ w.lost_share_pct }}，平均失分率{{ w.avg_loss_rate_pct }}。")
+    para("{{ loop.index }}．{{ w.name }}（{{ w.category }}，{{ w.points }}分）：{{ w.lost_text }}，"
+         "平均失分率{{ w.avg_loss_rate_pct }}。")
     tag("{%p endfor %}")
+    tag("{%p if majority_lost_text %}")
+    para("{{ majority_lost_text }}。")
+    tag("{%p endif %}")
     tag("{%p else %}")
     para("各单位各项指标均得满分。")
     tag("{%p endif %}")
-    h2("（二）一票否决")
+    tag("{%p if unit_standings %}")
+    h2("（二）各单位优势与短板指标")
+    para("按各单位在每项指标上的得分名次（只计各单位得分不同的指标），列出名次在前三分之一和后三分之一的指标。")
+    loop_table(doc, ["单位", "优势指标（名次）", "短板指标（名次）"],
+               ["{{ s.unit }}", "{{ s.strong_text }}", "{{ s.weak_text }}"], "s in unit_standings", [30, 63, 63],
+               size_pt=_TABLE_PT)
+    para("", indent=False)
+    tag("{%p endif %}")
+    h2("（{% if unit_standings %}三{% else %}二{% endif %}）一票否决")
     tag("{%p if vetoes %}")
     tag("{%p for v in vetoes %}")
     para("{{ v.unit }}：{{ v.item }}{% if v.department %}（{{ v.department }}认定）{% endif %}"
@@ -381,7 +405,7 @@ def build(path: Path) -> None:
     para("{{ v.unit }}：{{ v.item }}{% if v.department %}（{{ v.department }}认定）{% endif %}"
          "{% if v.reason %}，{{ v.reason }}{% endif %}，一票否优，不得评为最高等次，不影响评奖。")
     tag("{%p endfor %}")
-    h2("（三）数据审核情况")
+    h2("（{% if unit_standings %}四{% else %}三{% endif %}）数据审核情况")
     tag("{%p if corrections %}")
     para("经审批更正数据{{ corrections|length }}项：{% for c in corrections %}{{ c.unit }}“{{ c.indicator }}”由{{ c.original }}"
          "更正为{{ c.corrected }}{% if c.reason %}（{{ c.reason }}）{% endif %}，审批人：{{ c.approver }}"

@@ -8,9 +8,9 @@ statistic: the figures come from the results and pipeline.analysis; this module 
 
 from __future__ import annotations
 
-from ... import labels
-from ...analysis import (EPS, TOP_DOWN, TOP_UP, Analysis, analyse, issues_text, join, percent_text,
-                         score_text)
+from ... import labels, standing
+from ...analysis import (EPS, Analysis, analyse, issues_text, join, percent_text, score_text,
+                         weak_indicators)
 from ...results import Results, UnitResult
 from .charts import grade_bar, totals_chart
 from .text import date_zh, money, num, rank_change_text
@@ -57,7 +57,10 @@ def report_context(results: Results) -> dict:
         "awards": awards,
         "award_groups": award_groups,
         "award_summary": award_summary,
-        "progress": _progress(found, row_of),
+        "progress": _progress(results, found, row_of, f),
+        "standings": _standings(results, f),
+        "unit_standings": _unit_standings(results, f),
+        "majority_lost_text": _majority_lost(results, found),
         "trends": _trends(results, f),
         "categories": [_category(c, f) for c in found.categories],
         "weak_indicators": [_weak(w) for w in found.weak],
@@ -240,17 +243,63 @@ def _awards(results: Results) -> tuple[list[dict], list[dict], dict]:
     return awards, list(groups.values()), summary
 
 
-def _progress(found: Analysis, row_of: dict[str, dict]) -> dict:
+def _progress(results: Results, found: Analysis, row_of: dict[str, dict], f) -> dict:
     p = found.progress
+    up, down = standing.movers(results)
 
-    def entry(u: UnitResult) -> dict:
+    def entry(m: standing.Mover) -> dict:
+        u = m.unit
         r = row_of[u.unit]
         return {"unit": u.unit, "group": u.group, "rank": u.rank, "last_rank": r["last_rank"],
-                "change": abs(u.rank_change), "grade": r["grade"], "total": r["total"]}
+                "change": abs(u.rank_change), "grade": r["grade"], "total": r["total"], "why_text": _why(m, f)}
 
     return {"has_history": bool(p.compared), "n_compared": len(p.compared), "n_up": len(p.up),
             "n_down": len(p.down), "n_same": p.n_same,
-            "up": [entry(u) for u in p.up[:TOP_UP]], "down": [entry(u) for u in p.down[:TOP_DOWN]]}
+            "up": [entry(m) for m in up], "down": [entry(m) for m in down]}
+
+
+def _why(m: standing.Mover, f) -> str:
+    """总分由85.20分升至93.75分，主要是经济发展增加4.20分、平安建设增加2.10分 — from last year's 定稿 run."""
+    if m.last_total is None:
+        return ""
+    moved = "升至" if m.total_change > EPS else "降至" if m.total_change < -EPS else "持平于"
+    text = f"总分由上年{f(m.last_total)}分{moved}{f(m.unit.total)}分"
+    if m.reasons:
+        text += "，主要是" + join([f"{c.name}{'增加' if c.change > 0 else '减少'}{f(abs(c.change))}分"
+                                  for c in m.reasons])
+    return text
+
+
+def _units_text(units: list[UnitResult], f) -> str:
+    return join([f"{u.unit}（{f(u.total)}分）" for u in units])
+
+
+def _standings(results: Results, f) -> list[dict]:
+    """Per ranking group (or the whole field): who leads and who lags, overall and in each category."""
+    out = []
+    for g in standing.group_standings(results):
+        out.append({
+            "name": g.group, "label": g.group or "各单位中", "n": g.n,
+            "leaders_text": _units_text(g.leaders, f), "laggards_text": _units_text(g.laggards, f),
+            "categories": [{"name": c.name, "best_text": f"{join(c.best)}（{f(c.best_score)}分）",
+                            "weakest_text": f"{join(c.weakest)}（{f(c.weakest_score)}分）"} for c in g.categories],
+        })
+    return out
+
+
+def _unit_standings(results: Results, f) -> list[dict]:
+    """Each unit's strongest and weakest indicators against the other units, in rank order."""
+    found = standing.unit_standings(results)
+
+    def text(places: list[standing.IndicatorStanding]) -> str:
+        return join([f"{p.info.name}（第{p.rank}/{p.n}位）" for p in places])
+
+    rows = []
+    for u in results.units:
+        s = found[u.unit]
+        if s.strong or s.weak:
+            rows.append({"unit": u.unit, "strong_text": text(s.strong) or "—", "weak_text": text(s.weak) or "—"})
+    return rows
 
 
 def _category(c, f) -> dict:
@@ -260,10 +309,21 @@ def _category(c, f) -> dict:
             "weakest": {"unit": join(c.weakest), "score": f(c.weakest_score)}}
 
 
+def _majority_lost(results: Results, found: Analysis) -> str:
+    """多数单位失分的指标共12项，除上述外还有“…”、“…” — every such indicator, not only the five listed."""
+    majority = [w for w in weak_indicators(results, top=len(results.indicators)) if w.majority]
+    if not majority:
+        return ""
+    shown = {w.info.id for w in found.weak}
+    extra = [f"“{w.info.name}”" for w in majority if w.info.id not in shown]
+    return f"多数单位失分的指标共{len(majority)}项" + (f"，除上述外还有{join(extra)}" if extra else "")
+
+
 def _weak(w) -> dict:
     i = w.info
+    lost = f"{w.n_scored}个单位全部失分" if w.n_lost == w.n_scored else f"{w.n_scored}个单位中{w.n_lost}个失分"
     return {"id": i.id, "name": i.name, "category": join(i.category, "／"), "source": i.source,
-            "points": num(i.points), "n_lost": w.n_lost, "n_scored": w.n_scored,
+            "points": num(i.points), "n_lost": w.n_lost, "n_scored": w.n_scored, "lost_text": lost,
             "lost_share_pct": percent_text(w.lost_share), "majority": w.majority,
             "avg_loss_rate": w.avg_loss_rate, "avg_loss_rate_pct": percent_text(w.avg_loss_rate)}
 
