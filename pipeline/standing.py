@@ -99,6 +99,22 @@ class UnitStanding:
     weak: list[IndicatorStanding]  # worst places first
 
 
+def _separates(results: Results, info: IndicatorInfo) -> list[tuple[str, float]] | None:
+    """The units' scores on `info` when they differ (a place among them means something), else None."""
+    if info.points <= 0:
+        return None
+    scored = [(u.unit, u.indicators.get(info.id)) for u in results.units]
+    scored = [(name, v) for name, v in scored if v is not None]
+    if len(scored) < 2 or max(v for _, v in scored) - min(v for _, v in scored) <= EPS:
+        return None
+    return scored
+
+
+def separating_count(results: Results) -> int:
+    """How many indicators separate the units: the ones strengths and weaknesses are judged on."""
+    return sum(1 for info in results.indicators if _separates(results, info) is not None)
+
+
 def unit_standings(results: Results, top: int = TOP_INDICATORS) -> dict[str, UnitStanding]:
     """Every unit's strongest and weakest indicators relative to the other units.
 
@@ -109,11 +125,8 @@ def unit_standings(results: Results, top: int = TOP_INDICATORS) -> dict[str, Uni
     """
     places: dict[str, list[tuple[int, IndicatorStanding]]] = {u.unit: [] for u in results.units}
     for order, info in enumerate(results.indicators):
-        if info.points <= 0:
-            continue
-        scored = [(u.unit, u.indicators.get(info.id)) for u in results.units]
-        scored = [(name, v) for name, v in scored if v is not None]
-        if len(scored) < 2 or max(v for _, v in scored) - min(v for _, v in scored) <= EPS:
+        scored = _separates(results, info)
+        if scored is None:
             continue
         n = len(scored)
         for name, v in scored:

@@ -386,7 +386,7 @@ def build(path: Path) -> None:
     tag("{%p endif %}")
     tag("{%p if unit_standings %}")
     h2("（二）各单位优势与短板指标")
-    para("按各单位在每项指标上的得分名次（只计各单位得分不同的指标），列出名次在前三分之一和后三分之一的指标。")
+    para("在各单位得分有高有低的{{ separating_indicators }}项指标中，按各单位的得分名次，列出其名次在前三分之一的优势指标和后三分之一的短板指标（各至多3项）。")
     loop_table(doc, ["单位", "优势指标（名次）", "短板指标（名次）"],
                ["{{ s.unit }}", "{{ s.strong_text }}", "{{ s.weak_text }}"], "s in unit_standings", [30, 63, 63],
                size_pt=_TABLE_PT)

@@ -60,6 +60,7 @@ def report_context(results: Results) -> dict:
         "progress": _progress(results, found, row_of, f),
         "standings": _standings(results, f),
         "unit_standings": _unit_standings(results, f),
+        "separating_indicators": standing.separating_count(results),
         "majority_lost_text": _majority_lost(results, found),
         "trends": _trends(results, f),
         "categories": [_category(c, f) for c in found.categories],
