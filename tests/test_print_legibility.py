@@ -67,6 +67,13 @@ def test_every_printed_page_is_legible_and_titled(name, tmp_path):
             for k, text in enumerate(page_texts(pdf)):
                 head = re.sub(r"\s+", "", "".join(text.splitlines()[:4]))
                 assert title in head, f"{doc} 第 {k + 1} 页没有标题（表头没有在每页重复）"
+        else:  # the report's 附表 (the last pages): every page of it starts with the table's header row
+            texts = page_texts(pdf)
+            first = next(k for k, t in enumerate(texts) if re.search(r"^\s*附表\s*$", t, re.M))
+            assert first < len(texts) - 1 or "名次" in texts[first], "附表没有结果表"
+            for k in range(first, len(texts)):
+                top = re.sub(r"\s+", "", "".join(texts[k].splitlines()[:8]))
+                assert "名次" in top and "单位" in top and "总分" in top, f"{doc} 第 {k + 1} 页的结果表没有表头"
     # what the tables need at 9 pt, not more: the 公示表 one or two pages wide; a score card about a page per four
     # indicators (each with its rule and source cell) plus its totals, in two column groups with a column per 考核期
     groups = 2 if '"kind": "periods"' in results else 1

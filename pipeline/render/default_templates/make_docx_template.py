@@ -448,7 +448,12 @@ def build(path: Path) -> None:
                 "{{ u.total }}", "{{ u.grade }}", "{%tc if progress.has_history %}", "{{ u.rank_change_text }}", tc[1],
                 "{{ u.note_text }}"],
                "u in units", [12, 28, 2, 20, 12, 2, 2, 18, 2, 2, 18, 2, 16, 18, 2, 14, 2, 34], size_pt=_TABLE_PT)
-    para("", indent=False)  # a document never ends with a table
+    # a document never ends with a table; this closing paragraph is 1 pt high, so a table that fills its last page
+    # does not push it onto a blank page of its own
+    end = para("", indent=False)
+    end.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    end.paragraph_format.line_spacing = Pt(1)
+    _off_grid(end)
 
     # ---- footers: page number, odd pages right / even pages left, one character from the edge
     doc.settings.odd_and_even_pages_header_footer = True
