@@ -50,8 +50,9 @@ def test_non_number_cell_names_file_sheet_cell_unit_and_indicator(example):
     csv_text = (example / "output" / "数据问题.csv").read_text(encoding="utf-8-sig")
     assert "not-a-number" in csv_text and f"{col}7" in csv_text
     ws = openpyxl.load_workbook(example / "output" / "数据问题.xlsx")["数据问题"]
-    rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert any(r[1] == "不是数字" and r[2] == "not-a-number" and r[5] == f"{col}7" and r[6] == unit for r in rows)
+    rows = [dict(zip([c.value for c in ws[1]], [c.value for c in r])) for r in ws.iter_rows(min_row=2)]
+    assert any(r["类型"] == "不是数字" and r["代码"] == "not-a-number" and r["单元格"] == f"{col}7" and r["单位"] == unit
+               and r["说明"] == "“12..5”不是有效数字" for r in rows)
 
 
 def test_unknown_unit_name_suggests_the_closest_unit(example):

@@ -80,3 +80,29 @@ def test_every_printed_page_is_legible_and_titled(name, tmp_path):
     assert counts["考核结果公示表.xlsx"] <= 2 * (1 + units // 20), counts
     assert counts["单位评分卡.xlsx"] <= units * (2 + indicators // 4) * groups, (counts, units, indicators)
     assert counts["考核情况分析报告.docx"] <= 25, counts
+
+
+def test_the_issue_list_prints_each_message_beside_its_cell(tmp_path):
+    """数据问题.xlsx printed its 说明 column on pages apart from the file › sheet › cell it explains."""
+    import glob
+
+    import openpyxl
+
+    folder = copy_bundled(tmp_path)
+    (path,) = glob.glob(str(folder / "input" / "统计局" / "*考核指标数据*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["C5"] = "待核实"
+    wb.worksheets[0]["D6"] = "—?"
+    wb.save(path)
+    assert kaohe("run", "-q", folder).returncode == 1  # refused over data errors: the issue list is the output
+    pdfs, profile = tmp_path / "pdf", tmp_path / "lo-profile"
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(pdfs), str(folder / "output" / "数据问题.xlsx")],
+                   capture_output=True, timeout=300, check=True)
+    pdf = pdfs / "数据问题.pdf"
+    sizes = font_sizes(pdf)
+    assert all(min(s) >= 9 for s in sizes if s), [min(s) for s in sizes if s]
+    first = re.sub(r"\s+", "", page_texts(pdf)[0])
+    for cell, message in (("C5", "“待核实”不是有效数字"), ("D6", "“—?”不是有效数字")):
+        assert message in first and cell in first and "指标数据" in first, first[:300]
+    assert "按列分页打印" not in first  # the 数据问题 sheet fits one page wide

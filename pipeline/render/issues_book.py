@@ -17,12 +17,14 @@ __all__ = ["write_issues_workbook", "sheet_issues"]
 
 
 def sheet_issues(wb, st: Styles, issues: list[IssueRecord], title: str) -> None:
-    """数据问题: one row per issue, errors in red, filterable."""
+    """数据问题: one row per issue, errors in red, filterable. What is wrong (说明) comes right after its level and
+    type, then where, and the code last; the columns wrap so that the whole row prints on one landscape page at
+    9 pt — the message on a page apart from its cell (as it once printed) is no use to the clerk correcting it."""
     sheet = new_sheet(wb, st, "数据问题")
-    columns = [Col("级别", "center", cap=8), Col("类型", cap=16), Col("代码", cap=16), Col("文件", cap=40),
-               Col("工作表", cap=16), Col("单元格", "center", cap=10), Col("单位", cap=16), Col("指标", cap=10),
-               Col("说明", "wrap", cap=60)]
-    rows = [[i.severity, i.label, i.code, i.file, i.sheet, i.cell, i.unit, i.indicator, i.message] for i in issues]
+    columns = [Col("级别", "center", cap=6), Col("类型", "wrap", cap=12), Col("说明", "wrap", cap=36),
+               Col("文件", "wrap", cap=24), Col("工作表", "wrap", cap=10), Col("单元格", "center", cap=8),
+               Col("单位", "wrap", cap=10), Col("指标", "wrap", cap=12), Col("代码", "wrap", cap=12)]
+    rows = [[i.severity, i.label, i.message, i.file, i.sheet, i.cell, i.unit, i.indicator, i.code] for i in issues]
     first, end = write_table(sheet, 0, columns, rows, red=[i.severity == "错误" for i in issues],
                              empty_text="未发现数据问题")
     sheet.ws.freeze_panes(first, 0)
