@@ -147,14 +147,17 @@ def category_statistics(results: Results, units: list[UnitResult] | None = None,
         scored = [(u.unit, v) for u in units if (v := u.categories.get(c.name)) is not None]
         if not scored:
             continue
-        best_v = max(v for _, v in scored)
-        worst_v = min(v for _, v in scored)
+        best, best_v, weakest, worst_v = extremes(scored)
         avg = mean([v for _, v in scored])
-        out.append(CategoryStats(
-            name=c.name, points=c.points, mean=avg, rate=avg / c.points if c.points else None,
-            best=[u for u, v in scored if abs(v - best_v) <= EPS], best_score=best_v,
-            weakest=[u for u, v in scored if abs(v - worst_v) <= EPS], weakest_score=worst_v))
+        out.append(CategoryStats(name=c.name, points=c.points, mean=avg, rate=avg / c.points if c.points else None,
+                                 best=best, best_score=best_v, weakest=weakest, weakest_score=worst_v))
     return out
+
+
+def extremes(scored: list[tuple[str, float]]) -> tuple[list[str], float, list[str], float]:
+    """(units with the highest score, it, units with the lowest, it) of non-empty (unit, score) pairs; ties all named."""
+    hi, lo = max(v for _, v in scored), min(v for _, v in scored)
+    return ([u for u, v in scored if abs(v - hi) <= EPS], hi, [u for u, v in scored if abs(v - lo) <= EPS], lo)
 
 
 # -- weak indicators ------------------------------------------------------------------------------------------------

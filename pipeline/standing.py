@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .analysis import EPS, TOP_DOWN, TOP_UP, progress
+from .analysis import EPS, TOP_DOWN, TOP_UP, extremes, progress
 from .results import IndicatorInfo, Results, UnitResult
 
 TOP_N = 3  # leaders and laggards named per group
@@ -72,12 +72,11 @@ def _category_standings(results: Results, members: list[UnitResult]) -> list[Cat
         scored = [(name, v) for name, v in scored if v is not None]
         if len(scored) < 2:
             continue
-        hi, lo = max(v for _, v in scored), min(v for _, v in scored)
+        best, hi, weakest, lo = extremes(scored)
         if hi - lo <= EPS:  # every unit equal: nobody leads or lags
             continue
-        out.append(CategoryStanding(name=c.name, points=c.points,
-                                    best=[u for u, v in scored if abs(v - hi) <= EPS], best_score=hi,
-                                    weakest=[u for u, v in scored if abs(v - lo) <= EPS], weakest_score=lo))
+        out.append(CategoryStanding(name=c.name, points=c.points, best=best, best_score=hi, weakest=weakest,
+                                    weakest_score=lo))
     return out
 
 
