@@ -261,6 +261,21 @@ class UnitStrengths:
     weak: list[IndicatorPlace]  # worst places first
 
 
+def _separating(results: Results, info: IndicatorInfo) -> list[tuple[str, float]] | None:
+    """The units' scores on `info` when they differ (a place among them means something), else None."""
+    if info.points <= 0:
+        return None
+    scored = [(u.unit, s) for u in results.units if (s := u.indicators.get(info.id)) is not None]
+    if len(scored) < 2 or max(s for _, s in scored) - min(s for _, s in scored) <= EPS:
+        return None
+    return scored
+
+
+def separating_count(results: Results) -> int:
+    """How many indicators separate the units: the ones strengths and weaknesses are judged on."""
+    return sum(1 for info in results.indicators if _separating(results, info) is not None)
+
+
 def strengths(results: Results, top: int = TOP_STANDING) -> dict[str, UnitStrengths]:
     """Every unit's strongest and weakest indicators relative to the other units (as COINr's get_str_weak).
 
@@ -273,10 +288,8 @@ def strengths(results: Results, top: int = TOP_STANDING) -> dict[str, UnitStreng
     higher (lower) score rate, then the scheme's order. Units are in rank order; one with none gets empty lists."""
     places: dict[str, list[tuple[int, IndicatorPlace]]] = {u.unit: [] for u in results.units}
     for order, info in enumerate(results.indicators):
-        if info.points <= 0:
-            continue
-        scored = [(u.unit, s) for u in results.units if (s := u.indicators.get(info.id)) is not None]
-        if len(scored) < 2 or max(s for _, s in scored) - min(s for _, s in scored) <= EPS:
+        scored = _separating(results, info)
+        if scored is None:
             continue
         for unit, s in scored:
             rank = 1 + sum(1 for _, other in scored if other > s + EPS)

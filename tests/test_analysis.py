@@ -333,3 +333,30 @@ def test_movers_from_the_run_history_record():
         ("城关镇", 85.0, 14.0, []), ("青山乡", 95.25, -7.25, []), (VETOED, 90.0, -7.5, [])]
     sentence = analysis.analyse(old).suggestions[5]
     assert "其中青山乡后退1位、A&B<镇>后退1位，" in sentence and "主要是" not in sentence
+
+
+def test_a_top_level_category_of_one_group_scores_and_renders(tmp_path):
+    """A whole top-level category assessed in one group only (山区特色 for 乙) used to stop the engine with a
+    KeyError; the other group's units have no score in it (None), and every output is written."""
+    from engine_helpers import make_dataset, make_scheme
+    from pipeline.render.report import render_report
+    from pipeline.render.scorecards import write_scorecards
+    from pipeline.render.summary import write_summary_workbook
+
+    indicators = [{"id": "X1", "name": "工业产值", "category": ["经济发展"], "points": 10},
+                  {"id": "Y1", "name": "园区建设", "category": ["平原特色"], "points": 10, "groups": ["甲"]},
+                  {"id": "Z1", "name": "生态保护", "category": ["山区特色"], "points": 10, "groups": ["乙"]}]
+    s = make_scheme([{"method": "direct", **i} for i in indicators],
+                    [{"name": "东镇", "group": "甲"}, {"name": "南镇", "group": "甲"}, {"name": "山乡", "group": "乙"}],
+                    precision=2, components=[{"name": "指标考核", "kind": "indicators", "weight": 1, "full": 20}])
+    values = {"X1": {"东镇": 9, "南镇": 7, "山乡": 6}, "Y1": {"东镇": 5, "南镇": 6}, "Z1": {"山乡": 8}}
+    results = score(s, make_dataset(values), RUN)
+    got = {u.unit: u.categories for u in results.units}
+    assert got["东镇"] == {"经济发展": 9.0, "平原特色": 5.0, "山区特色": None}
+    assert got["山乡"] == {"经济发展": 6.0, "平原特色": None, "山区特色": 8.0}
+    assert {g: [c.name for c in cs] for g, cs in analysis.group_categories(results).items()} == {
+        "甲": ["经济发展", "平原特色"], "乙": ["经济发展", "山区特色"]}
+    write_summary_workbook(results, tmp_path / "汇总表.xlsx")
+    write_scorecards(results, tmp_path / "评分卡.xlsx")
+    render_report(results, tmp_path / "no-templates", tmp_path)
+    assert (tmp_path / "考核情况分析报告.docx").stat().st_size > 10_000

@@ -218,7 +218,7 @@ class _Engine:
                 "vetoed": unit in vetoes,
                 "veto": [{k: v[k] for k in ("item", "department", "reason", "source")} for v in vetoes.get(unit, [])],
                 "components": {k: self.pub(v) for k, v in comps.items()},
-                "categories": {n.name: self.pub(tree[n.key]) for n in self.tree},
+                "categories": {n.name: self.pub(tree.get(n.key)) for n in self.tree},  # None: not assessed
                 "tree": {k: self.pub(v) for k, v in tree.items()},
                 "indicators": {i: self.pub(ind_scores[i].get(unit)) for i in ind_scores},
                 "adjustments": {k: self.pub(v) for k, v in adjustments.items()},

@@ -8,9 +8,9 @@ statistic: the figures come from the results and pipeline.analysis; this module 
 
 from __future__ import annotations
 
-from ... import labels, standing
-from ...analysis import (EPS, Analysis, analyse, issues_text, join, percent_text, score_text,
-                         weak_indicators)
+from ... import labels
+from ...analysis import (EPS, Analysis, IndicatorPlace, Mover, analyse, issues_text, join, percent_text,
+                         score_text, separating_count)
 from ...results import Results, UnitResult
 from .charts import grade_bar, totals_chart
 from .text import date_zh, money, num, rank_change_text
@@ -57,11 +57,11 @@ def report_context(results: Results) -> dict:
         "awards": awards,
         "award_groups": award_groups,
         "award_summary": award_summary,
-        "progress": _progress(results, found, row_of, f),
-        "standings": _standings(results, f),
-        "unit_standings": _unit_standings(results, f),
-        "separating_indicators": standing.separating_count(results),
-        "majority_lost_text": _majority_lost(results, found),
+        "progress": _progress(found, row_of, f),
+        "standings": _standings(found, f),
+        "unit_standings": _unit_standings(results, found),
+        "separating_indicators": separating_count(results),
+        "majority_lost_text": _majority_lost(found),
         "trends": _trends(results, f),
         "categories": [_category(c, f) for c in found.categories],
         "weak_indicators": [_weak(w) for w in found.weak],
@@ -244,11 +244,11 @@ def _awards(results: Results) -> tuple[list[dict], list[dict], dict]:
     return awards, list(groups.values()), summary
 
 
-def _progress(results: Results, found: Analysis, row_of: dict[str, dict], f) -> dict:
+def _progress(found: Analysis, row_of: dict[str, dict], f) -> dict:
     p = found.progress
-    up, down = standing.movers(results)
+    up, down = found.movers.up, found.movers.down
 
-    def entry(m: standing.Mover) -> dict:
+    def entry(m: Mover) -> dict:
         u = m.unit
         r = row_of[u.unit]
         return {"unit": u.unit, "group": u.group, "rank": u.rank, "last_rank": r["last_rank"],
@@ -259,7 +259,7 @@ def _progress(results: Results, found: Analysis, row_of: dict[str, dict], f) -> 
             "up": [entry(m) for m in up], "down": [entry(m) for m in down]}
 
 
-def _why(m: standing.Mover, f) -> str:
+def _why(m: Mover, f) -> str:
     """总分由85.20分升至93.75分，主要是经济发展增加4.20分、平安建设增加2.10分 — from last year's 定稿 run."""
     if m.last_total is None:
         return ""
@@ -275,29 +275,30 @@ def _units_text(units: list[UnitResult], f) -> str:
     return join([f"{u.unit}（{f(u.total)}分）" for u in units])
 
 
-def _standings(results: Results, f) -> list[dict]:
-    """Per ranking group (or the whole field): who leads and who lags, overall and in each category."""
+def _standings(found: Analysis, f) -> list[dict]:
+    """Per ranking group (or the whole field): who leads and who lags, overall and in each category (a category all
+    of whose units scored the same names nobody)."""
     out = []
-    for g in standing.group_standings(results):
+    for group, g in found.group_leaders.items():
+        cats = [c for c in found.group_categories[group] if c.best_score - c.weakest_score > EPS]
         out.append({
-            "name": g.group, "label": g.group or "各单位中", "n": g.n,
+            "name": group, "label": group or "各单位中", "n": g.n_units,
             "leaders_text": _units_text(g.leaders, f), "laggards_text": _units_text(g.laggards, f),
             "categories": [{"name": c.name, "best_text": f"{join(c.best)}（{f(c.best_score)}分）",
-                            "weakest_text": f"{join(c.weakest)}（{f(c.weakest_score)}分）"} for c in g.categories],
+                            "weakest_text": f"{join(c.weakest)}（{f(c.weakest_score)}分）"} for c in cats],
         })
     return out
 
 
-def _unit_standings(results: Results, f) -> list[dict]:
+def _unit_standings(results: Results, found: Analysis) -> list[dict]:
     """Each unit's strongest and weakest indicators against the other units, in rank order."""
-    found = standing.unit_standings(results)
 
-    def text(places: list[standing.IndicatorStanding]) -> str:
-        return join([f"{p.info.name}（第{p.rank}/{p.n}位）" for p in places])
+    def text(places: list[IndicatorPlace]) -> str:
+        return join([f"{p.info.name}（第{p.rank}/{p.n_scored}位）" for p in places])
 
     rows = []
     for u in results.units:
-        s = found[u.unit]
+        s = found.strengths[u.unit]
         if s.strong or s.weak:
             rows.append({"unit": u.unit, "strong_text": text(s.strong) or "—", "weak_text": text(s.weak) or "—"})
     return rows
@@ -310,14 +311,13 @@ def _category(c, f) -> dict:
             "weakest": {"unit": join(c.weakest), "score": f(c.weakest_score)}}
 
 
-def _majority_lost(results: Results, found: Analysis) -> str:
+def _majority_lost(found: Analysis) -> str:
     """多数单位失分的指标共12项，除上述外还有“…”、“…” — every such indicator, not only the five listed."""
-    majority = [w for w in weak_indicators(results, top=len(results.indicators)) if w.majority]
-    if not majority:
+    if not found.majority_lost:
         return ""
     shown = {w.info.id for w in found.weak}
-    extra = [f"“{w.info.name}”" for w in majority if w.info.id not in shown]
-    return f"多数单位失分的指标共{len(majority)}项" + (f"，除上述外还有{join(extra)}" if extra else "")
+    extra = [f"“{w.info.name}”" for w in found.majority_lost if w.info.id not in shown]
+    return f"多数单位失分的指标共{len(found.majority_lost)}项" + (f"，除上述外还有{join(extra)}" if extra else "")
 
 
 def _weak(w) -> dict:

@@ -187,8 +187,6 @@ class InlineChart:
     """A chart in a docxtpl template (`{{ c }}` in a paragraph of its own), like docxtpl's InlineImage: rendering it
     adds the chart part and its workbook to the document and returns the run that shows it."""
 
-    _next_id = 0
-
     def __init__(self, tpl, spec: ChartSpec, created: _dt.datetime):
         self.tpl, self.spec, self.created = tpl, spec, created
 
