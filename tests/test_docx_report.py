@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline import analysis, labels
-from pipeline.render.report import DEFAULT_TEMPLATE_DIR, DOCX_TEMPLATE_NAME, render_docx, render_report
+from pipeline.render.report import render_docx, render_report
 from pipeline.render.report.docx_charts import BARS_PER_CHART, chart_specs
 from pipeline.score import score
 from test_render_report import RUN, VETOED, dataset, scheme
