@@ -12,6 +12,7 @@ sentences and the few number forms they print, which every output shares (`score
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -291,8 +292,9 @@ def strengths(results: Results, top: int = TOP_STANDING) -> dict[str, UnitStreng
         scored = _separating(results, info)
         if scored is None:
             continue
+        ordered = sorted(other for _, other in scored)
         for unit, s in scored:
-            rank = 1 + sum(1 for _, other in scored if other > s + EPS)
+            rank = 1 + len(ordered) - bisect.bisect_right(ordered, s + EPS)  # 1 + how many scored above s + EPS
             places[unit].append((order, IndicatorPlace(info=info, rank=rank, n_scored=len(scored), score=s)))
     out = {}
     for unit, found in places.items():

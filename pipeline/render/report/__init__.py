@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ...analysis import analyse
 from ...results import Results
 from .. import sandbox
 from .context import report_context
@@ -59,11 +60,12 @@ def render_report(results: Results, template_dir: Path | None, out_dir: Path) ->
             raise ReportTemplateError(exc.message, template=display(template_dir)) from exc
     # any entry named like a template is the office's: a link, FIFO or folder is refused, never silently skipped
     html_dir = template_dir if os.path.lexists(template_dir / HTML_TEMPLATE_NAME) else DEFAULT_TEMPLATE_DIR
+    found = analyse(results)  # one analysis for both reports
     html_path = out_dir / HTML_OUTPUT_NAME
-    render_html(results, html_dir, html_path)
+    render_html(results, html_dir, html_path, found=found)
 
     docx_path = out_dir / DOCX_OUTPUT_NAME
     user_docx = template_dir / DOCX_TEMPLATE_NAME
     render_docx(results, user_docx if os.path.lexists(user_docx) else DEFAULT_TEMPLATE_DIR / DOCX_TEMPLATE_NAME,
-                docx_path)
+                docx_path, found=found)
     return [html_path, docx_path]

@@ -16,15 +16,16 @@ from .charts import grade_bar, totals_chart
 from .text import date_zh, money, num, rank_change_text
 
 
-def report_context(results: Results) -> dict:
-    """Everything the report templates need, worded from the results and their analysis."""
+def report_context(results: Results, found: Analysis | None = None) -> dict:
+    """Everything the report templates need, worded from the results and their analysis (`found`: analyse(results)
+    already computed, so the .html and the .docx of one run share it)."""
     a = results.assessment
     precision = a.precision
 
     def f(x: float | None) -> str:
         return score_text(x, precision)
 
-    found = analyse(results)
+    found = analyse(results) if found is None else found
     method = _method(results)
     rows = _unit_rows(results, found, f)
     row_of = {r["unit"]: r for r in rows}

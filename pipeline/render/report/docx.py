@@ -86,13 +86,13 @@ def _docx_error(exc: BaseException, tpl, shown: str) -> ReportTemplateError:
     return ReportTemplateError(text, template=shown, line=para_no)
 
 
-def render_docx(results: Results, template_path: Path, path: Path) -> None:
-    """Render the Word template (docxtpl tags) into ``path``."""
+def render_docx(results: Results, template_path: Path, path: Path, found=None) -> None:
+    """Render the Word template (docxtpl tags) into ``path``; `found`: the results' analysis when already computed."""
     from jinja2 import TemplateError
 
     template_path = Path(template_path)
     shown = display(template_path)
-    context = report_context(results)
+    context = report_context(results, found)
     if not os.path.lexists(template_path):
         raise ReportTemplateError(f"报告模板 {shown} 不存在", template=shown)
     try:  # a regular file inside its folder, not a link out of it, a FIFO or a zip bomb (sandbox.py)

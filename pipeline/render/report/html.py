@@ -19,14 +19,15 @@ def _html_env(template_dir: Path):
 
 
 def render_html(results: Results, template_dir: Path, path: Path,
-                template_name: str = HTML_TEMPLATE_NAME) -> None:
-    """Render ``template_dir/report.html.j2`` into ``path`` (a standalone offline HTML page)."""
+                template_name: str = HTML_TEMPLATE_NAME, found=None) -> None:
+    """Render ``template_dir/report.html.j2`` into ``path`` (a standalone offline HTML page); `found`: the
+    results' analysis when already computed."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
     template_dir = Path(template_dir)
     tpl_path = template_dir / template_name
     shown = display(tpl_path)
-    context = report_context(results)
+    context = report_context(results, found)
     env = _html_env(template_dir)
     try:
         template = env.get_template(template_name)
