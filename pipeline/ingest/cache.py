@@ -26,7 +26,7 @@ from ..issues import Issue
 from .readmap import ColumnReading, SheetReading
 
 CACHE_DIR = Path(".kaohe") / "cache" / "readings"
-FORMAT = 1
+FORMAT = 2  # 2: dataclass fields positional
 
 
 @functools.cache
@@ -52,11 +52,31 @@ def _types() -> dict[str, type]:
                                     Issue)}
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _encode(x):
-    if isinstance(x, bool) or x is None or isinstance(x, (int, str)):
+    """A JSON value for `x`: plain values as they are, every other type tagged; a dataclass as its type's name and
+    its fields in order (positional: a reading holds hundreds of thousands of cells, and the names would be most
+    of the file and of the time)."""
+    t = type(x)
+    if t in _PLAIN:
         return x
-    if isinstance(x, float):
+    if t is list:
+        return [v if type(v) in _PLAIN else _encode(v) for v in x]
+    if t is float:
         return {"f": repr(x)}  # repr round-trips every float, -0.0 and inf included
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return {"c": t.__name__, "a": [_encode(getattr(x, name)) for name in _field_names(t)]}
+    if t is dict:
+        return {"m": [[_encode(k), _encode(v)] for k, v in x.items()]}
+    if t is tuple:
+        return {"t": [_encode(v) for v in x]}
     if isinstance(x, Decimal):
         return {"d": str(x)}
     if isinstance(x, dt.datetime):
@@ -67,26 +87,22 @@ def _encode(x):
         return {"time": x.isoformat()}
     if isinstance(x, dt.timedelta):
         return {"td": [x.days, x.seconds, x.microseconds]}
-    if isinstance(x, tuple):
-        return {"t": [_encode(v) for v in x]}
-    if isinstance(x, list):
-        return [_encode(v) for v in x]
-    if isinstance(x, dict):
-        return {"m": [[_encode(k), _encode(v)] for k, v in x.items()]}
-    if dataclasses.is_dataclass(x):
-        return {"c": type(x).__name__, "v": {f.name: _encode(getattr(x, f.name)) for f in dataclasses.fields(x)}}
-    raise TypeError(f"cannot cache a {type(x).__name__}")
+    raise TypeError(f"cannot cache a {t.__name__}")
 
 
 def _decode(x, types):
-    if isinstance(x, list):
-        return [_decode(v, types) for v in x]
-    if not isinstance(x, dict):
+    t = type(x)
+    if t is list:
+        return [v if type(v) in _PLAIN else _decode(v, types) for v in x]
+    if t is not dict:
         return x
     (tag, value), *rest = x.items()
     if tag == "c":
-        fields = {k: _decode(v, types) for k, v in x["v"].items()}
-        return types[value](**fields)
+        cls = types[value]
+        args = x["a"]
+        if len(rest) != 1 or type(args) is not list or len(args) != len(_field_names(cls)):
+            raise ValueError("bad cache entry")
+        return cls(*[v if type(v) in _PLAIN else _decode(v, types) for v in args])
     if rest:
         raise ValueError("bad cache entry")
     if tag == "f":
