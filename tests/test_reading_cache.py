@@ -3,13 +3,20 @@ outputs are byte for byte those of a run that read everything."""
 
 from __future__ import annotations
 
+import collections
+import datetime as datetime_module
 import hashlib
+import os
+import pickle
 import re
+import shlex
 import shutil
+from decimal import Decimal
 
 import openpyxl
 
 from conftest import kaohe
+from pipeline.ingest import cache
 from pipeline.ingest.cache import CACHE_DIR
 
 
@@ -32,7 +39,7 @@ def test_a_rerun_reads_nothing_unchanged_and_gives_the_same_outputs(example, tmp
     first = kaohe("run", example)
     assert first.returncode == 0 and reused(first) == 0
     cold = digests(example)
-    assert len(list((example / CACHE_DIR).glob("*.json"))) == read_count(first) > 5
+    assert len(list((example / CACHE_DIR).glob("*.pickle"))) == read_count(first) > 5
     second = kaohe("run", example)
     assert second.returncode == 0
     assert reused(second) == read_count(first)
@@ -56,11 +63,55 @@ def test_a_rerun_reads_nothing_unchanged_and_gives_the_same_outputs(example, tmp
 def test_a_damaged_cache_entry_is_read_afresh(example):
     assert kaohe("run", example).returncode == 0
     cold = digests(example)
-    for entry in (example / CACHE_DIR).glob("*.json"):
-        entry.write_text('{"c": "RawCell", "v": {"oops": 1}}', encoding="utf-8")
+    entries = sorted((example / CACHE_DIR).glob("*.pickle"))
+    assert entries
+    damaged = [b"", b"\x80\x05not a pickle", pickle.dumps({"rows": []}), pickle.dumps([1, 2, 3])]
+    for k, entry in enumerate(entries):
+        entry.write_bytes(damaged[k % len(damaged)])
     res = kaohe("run", example)
     assert res.returncode == 0 and "未改动" not in res.stderr
     assert digests(example) == cold
+
+
+class _Planted:
+    """What an attacker could plant in .kaohe/cache/: a pickle that runs a command when an ordinary unpickler loads it."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f"touch {shlex.quote(self.marker)}",))
+
+
+def test_a_planted_pickle_runs_nothing_and_the_return_is_read_afresh(example, tmp_path):
+    assert kaohe("run", example).returncode == 0
+    cold = digests(example)
+    marker = tmp_path / "ran"
+    planted = pickle.dumps(_Planted(marker), protocol=5)
+    assert b"system" in planted  # it names os.system (posix.system): an ordinary pickle.loads would run it
+    entries = sorted((example / CACHE_DIR).glob("*.pickle"))
+    for entry in entries:
+        entry.write_bytes(planted)
+    nested = pickle.dumps({"c": [1, _Planted(marker)]}, protocol=5)  # a global deep inside is refused as well
+    entries[0].write_bytes(nested)
+    assert [cache.load(example, e.stem) for e in entries] == [None] * len(entries)
+    res = kaohe("run", example)
+    assert res.returncode == 0 and "未改动" not in res.stderr
+    assert not marker.exists()
+    assert digests(example) == cold
+
+
+def test_cache_refuses_every_global_but_the_reading_types(tmp_path):
+    from pipeline.ingest import FileReading, RawCell, Row
+
+    cell = RawCell("a.xlsx", "表", 3, 2, Decimal("1.5"), formula="=B1", computed=Decimal("0"))
+    reading = FileReading(kinds=["data"], rows=[Row("data", cell, {"x": cell}, headers={"x": "完成值"})])
+    cache.store(tmp_path, "k", reading)
+    assert cache.load(tmp_path, "k") == reading
+    for other in (pickle.dumps(datetime_module.datetime(2025, 1, 1)), pickle.dumps(collections.OrderedDict()),
+                  pickle.dumps(print)):
+        (tmp_path / CACHE_DIR / "k.pickle").write_bytes(other)
+        assert cache.load(tmp_path, "k") is None  # not a reading, or a global outside the table
 
 
 def test_a_changed_scheme_reads_every_return_again(example):
