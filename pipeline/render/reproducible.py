@@ -23,8 +23,10 @@ import os
 import posixpath
 import re
 import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -170,32 +172,86 @@ def _get(obj: Any, key: str) -> Any:
 
 
 # ----------------------------------------------------------------------------------------------- zip packages
+RAW_LIMIT = 1 << 30  # entries up to this size are copied compressed (zip64 and data descriptors never arise)
+
+
+def _stored_entries(path: Path) -> list[tuple[zipfile.ZipInfo, bytes | None, bytes | None]]:
+    """Each entry of the package in its order: (info, its deflate stream as stored, None) where the stream can be
+    copied as it is, else (info, None, its decompressed bytes)."""
+    out = []
+    with open(path, "rb") as fh, zipfile.ZipFile(fh) as zf:
+        for info in zf.infolist():
+            raw = None
+            if (info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1
+                    and info.file_size < RAW_LIMIT and info.compress_size < RAW_LIMIT):
+                fh.seek(info.header_offset)
+                head = fh.read(30)
+                if len(head) == 30 and head[:4] == b"PK\x03\x04":
+                    name_len, extra_len = struct.unpack("<HH", head[26:30])
+                    fh.seek(info.header_offset + 30 + name_len + extra_len)
+                    raw = fh.read(info.compress_size)
+                    if len(raw) != info.compress_size:
+                        raw = None
+            out.append((info, raw, None if raw is not None else zf.read(info)))
+    return out
+
+
+def _write_stored(out: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
+    """Write an entry whose deflate stream is given, with exactly the local header and directory record that
+    `writestr(info, data)` gives it (zipfile 3.11–3.13: a seekable file, no zip64, no data descriptor)."""
+    info.flag_bits = 0
+    info.header_offset = out.fp.tell()
+    out._writecheck(info)
+    out._didModify = True
+    out.fp.write(info.FileHeader(False))
+    out.fp.write(raw)
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
+    out.start_dir = out.fp.tell()
+
+
 def fix_zip(path: Path, when: dt.datetime | None = None) -> bool:
     """Rewrite the zip package at `path` with a deterministic layout; True when its bytes changed.
 
     Every entry: time 1980-01-01 00:00:00, deflate at level 6, MS-DOS host, fixed attributes, no extra fields, in
     a fixed order ([Content_Types].xml first, then by name). With `when`, docProps/core.xml's dcterms:created
     and dcterms:modified become `when` (in UTC). Entry contents are otherwise kept byte for byte.
+
+    Why streams are copied compressed: every writer kaohe uses (XlsxWriter, openpyxl, python-docx) deflates at zlib's
+    default level, which is level 6, so decompressing and deflating again gave the same stream at the cost of 2 ms a
+    package (4 s for 2,000 per-unit tables); tests/test_reproducible_zip.py compares both ways byte for byte.
+    Entries stored otherwise (another method, encrypted, very large) and the core part are deflated anew.
     """
     path = Path(path)
-    with zipfile.ZipFile(path) as zf:
-        entries = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    entries = _stored_entries(path)
+    core = None
     if when is not None:
-        core = _core_part(dict(entries))
-        if core is not None:
-            entries = [(n, _fixed_core(data, when) if n == core else data) for n, data in entries]
-    order = sorted(range(len(entries)), key=lambda k: (entries[k][0] != "[Content_Types].xml", entries[k][0], k))
+        # _core_part reads only the package relationships; the other names it needs only to know exist
+        parts = {info.filename: (data if data is not None else zlib.decompress(raw, -15))
+                 if info.filename == "_rels/.rels" else b"" for info, raw, data in entries}
+        core = _core_part(parts)
+    order = sorted(range(len(entries)), key=lambda k: (entries[k][0].filename != "[Content_Types].xml",
+                                                        entries[k][0].filename, k))
     fd, tmp = tempfile.mkstemp(prefix=".fix-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
                 for k in order:
-                    name, data = entries[k]
+                    old, raw, data = entries[k]
+                    name = old.filename
                     info = zipfile.ZipInfo(name, ZIP_EPOCH)
                     info.create_system = 0  # otherwise 3 on Unix, 0 on Windows: the same package would differ
                     info.external_attr = 0o600 << 16  # what zipfile writes for 0 anyway: rw for the owner
                     info.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+                    if name == core:
+                        data = _fixed_core(data if data is not None else zlib.decompress(raw, -15), when)
+                        raw = None
+                    if raw is not None:
+                        info.CRC, info.compress_size, info.file_size = old.CRC, old.compress_size, old.file_size
+                        info._compresslevel = ZIP_LEVEL
+                        _write_stored(out, info, raw)
+                    else:
+                        out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
         new = Path(tmp).read_bytes()
         if new == path.read_bytes():
             os.unlink(tmp)
