@@ -18,9 +18,19 @@ The repository's templates/ folder is copied in, then
 (b) ``python -m pipeline run FOLDER`` is timed as a subprocess (wall clock of the whole
     command, interpreter start-up included), with the peak RSS of that child process.
 
-With ``--repeat R`` both (a) and (b) run R times and the median is reported (peak RSS:
+Right after each in-process run (c) the I/O floor of the same work is measured:
+
+* 下限：读取 – python-calamine reading every cell of every sheet of every workbook under
+  FOLDER/input (``CalamineWorkbook.from_path``, ``sheet.to_python()``);
+* 下限：写出 – xlsxwriter (``constant_memory``) writing the non-empty cells of every .xlsx kaohe
+  wrote under FOLDER/output/ (read back with python-calamine, untimed) into one new .xlsx each:
+  same sheets, same positions, strings as strings, numbers as numbers;
+* 读写单元格 – the non-empty cells read / written; 倍数 = 合计(进程内) ÷ (读取 + 写出).
+
+With ``--repeat R`` (a), (b) and (c) run R times and the median is reported (peak RSS:
 the maximum). A Markdown table with machine facts is printed and written to
-OUT/results.md. The exit status is 1 if any run did not exit with code 0.
+OUT/results.md. The exit status is 1 if any run did not exit with code 0 (or the floor
+could not read a file). Nothing has a timeout: a 20,000-unit run takes as long as it takes.
 """
 
 from __future__ import annotations
@@ -40,15 +50,21 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import python_calamine
+import xlsxwriter
+import xlsxwriter.exceptions
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:          # `python bench/run_bench.py` puts bench/ first, not the repo
     sys.path.insert(0, str(REPO))
 
+from pipeline.ingest import SUPPORTED as WORKBOOK_SUFFIXES  # noqa: E402  (.xlsx .xlsm .xls .ods: what kaohe reads)
 from pipeline.run import run_assessment  # noqa: E402
 
 STAGES = ["ingest", "normalize", "score", "render"]
 COLUMNS = ["单位数", "文件数", "输入大小", "生成", "读取 ingest", "规整 normalize", "计分 score",
-           "输出 render", "合计(进程内)", "CLI 全程", "峰值内存", "重跑：读取", "重跑：合计"]
+           "输出 render", "合计(进程内)", "CLI 全程", "峰值内存", "重跑：读取", "重跑：合计",
+           "下限：读取", "下限：写出", "读写单元格", "倍数"]
 CACHE = Path(".kaohe") / "cache"  # the readings kept between runs (pipeline/ingest/cache.py)
 
 
@@ -91,7 +107,19 @@ class Row:
     peak_kib: int | None = None
     rerun_ingest: float | None = None  # a rerun with no return changed: every reading taken from the cache
     rerun_total: float | None = None
+    floor_read: float | None = None    # the I/O floor (see measure_floor), median over the repeats
+    floor_write: float | None = None
+    cells_read: int | None = None
+    cells_written: int | None = None
     failures: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        """合计(进程内) ÷ (floor read + floor write): how many times the bare I/O kaohe takes."""
+        if self.total is None or self.floor_read is None or self.floor_write is None:
+            return None
+        floor = self.floor_read + self.floor_write
+        return self.total / floor if floor > 0 else None
 
 
 # ----------------------------------------------------------------------------- one N
@@ -156,6 +184,176 @@ def run_cli(folder: Path) -> tuple[int, float, int | None, str]:
     return proc.returncode, seconds, peak, "\n".join(tail)
 
 
+# ----------------------------------------------------------------------------- the I/O floor
+
+class FloorWorkbook(xlsxwriter.Workbook):
+    """xlsxwriter.Workbook for the write floor, kept linear in the number of sheets (单位评分卡.xlsx has one per unit).
+
+    * Sheet names: xlsxwriter's ``add_worksheet`` -> ``_check_sheetname`` (xlsxwriter/workbook.py) compares the new
+      name with every existing sheet's (``for worksheet in self.worksheets(): if sheetname.lower() == ...``), which is
+      quadratic: at 20,000 sheets the floor would be dominated by that loop. Here the same case-insensitive
+      duplicate check is a set lookup; xlsxwriter's other checks (length, characters, apostrophes, default names)
+      still run, with its own loop given no sheets to scan. (pipeline/render/xlsx_base.Workbook does the same.)
+    * Open files: with ``constant_memory`` every worksheet keeps its row-data temp file open until ``close()`` -
+      20,000 sheets would be 20,000 open descriptors (more than a usual ``ulimit -n``). ``finish_sheet`` closes a
+      sheet's temp file once its rows are written (``Worksheet._opt_close``, what ``close()`` does for every sheet);
+      xlsxwriter's packager reopens it when it assembles the file (``_opt_reopen``), as it always does.
+    """
+
+    def __init__(self, filename, options=None):
+        self._floor_taken: set[str] = set()
+        super().__init__(filename, options)
+
+    def _check_sheetname(self, sheetname, is_chartsheet=False):
+        sheets, self.worksheets_objs = self.worksheets_objs, []  # xlsxwriter's own duplicate loop scans nothing
+        try:
+            name = super()._check_sheetname(sheetname, is_chartsheet)
+        finally:
+            self.worksheets_objs = sheets
+        key = name.lower()
+        if key in self._floor_taken:
+            raise xlsxwriter.exceptions.DuplicateWorksheetName(
+                f"Sheetname '{name}', with case ignored, is already in use.")
+        self._floor_taken.add(key)
+        return name
+
+    @staticmethod
+    def finish_sheet(worksheet) -> None:
+        if worksheet.constant_memory:
+            worksheet._opt_close()
+
+
+@dataclass
+class Floor:
+    read: float = 0.0          # seconds
+    write: float = 0.0
+    cells_read: int = 0        # non-empty cells
+    cells_written: int = 0
+    files_read: int = 0
+    files_written: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def _visible(path: Path, root: Path) -> bool:
+    """Not a hidden or Office lock file/folder (".*", "~$*"): kaohe's ingest skips those too."""
+    return not any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
+
+
+def floor_inputs(folder: Path) -> list[Path]:
+    root = folder / "input"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*")
+                  if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file() and _visible(p, root))
+
+
+def floor_outputs(folder: Path) -> list[Path]:
+    """Every .xlsx under FOLDER/output/ (a link to the run's 归档/ folder), the per-unit folders included."""
+    root = (folder / "output").resolve()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() == ".xlsx" and p.is_file())
+
+
+def _non_empty(rows: list[list]) -> int:
+    return sum(1 for row in rows for v in row if not (v is None or v == ""))
+
+
+def _close(book) -> None:
+    close = getattr(book, "close", None)
+    if close is not None:
+        close()
+
+
+def _floor_read(folder: Path, fl: Floor) -> None:
+    """Seconds for python-calamine to open every input workbook and turn every sheet into Python values."""
+    for path in floor_inputs(folder):
+        try:
+            t = time.perf_counter()
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            names = book.sheet_names
+            fl.read += time.perf_counter() - t
+            for index in range(len(names)):
+                t = time.perf_counter()
+                rows = book.get_sheet_by_index(index).to_python()
+                fl.read += time.perf_counter() - t
+                fl.cells_read += _non_empty(rows)          # counted outside the timed part
+                del rows
+            t = time.perf_counter()
+            _close(book)
+            fl.read += time.perf_counter() - t
+        except Exception as exc:  # noqa: BLE001 - reported under the table, the bench goes on
+            fl.failures.append(f"下限读取失败 {path.relative_to(folder)}：{type(exc).__name__}: {exc}")
+        fl.files_read += 1
+
+
+def _write_sheet(ws, start: tuple[int, int] | None, rows: list[list]) -> None:
+    """The non-empty cells at their own positions (``to_python`` trims the empty rows/columns before ``start``),
+    row by row as constant_memory requires; the type decides the xlsxwriter call, so nothing is converted."""
+    if not rows:
+        return
+    r0, c0 = start or (0, 0)
+    write_string, write_number, write_boolean, write_datetime = (
+        ws.write_string, ws.write_number, ws.write_boolean, ws.write_datetime)
+    for i, row in enumerate(rows):
+        r = r0 + i
+        for j, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                write_string(r, c0 + j, v)
+            elif isinstance(v, bool):
+                write_boolean(r, c0 + j, v)
+            elif isinstance(v, (int, float)):
+                write_number(r, c0 + j, v)
+            elif isinstance(v, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+                write_datetime(r, c0 + j, v)
+            else:
+                write_string(r, c0 + j, str(v))
+
+
+def _floor_write(folder: Path, scratch: Path, fl: Floor) -> None:
+    """Seconds for xlsxwriter (constant_memory) to write the cells kaohe wrote, one new workbook per kaohe workbook.
+
+    Each kaohe .xlsx is read back with python-calamine sheet by sheet, untimed; creating the workbook, adding the
+    sheets, writing the cells and closing (packaging) it are timed."""
+    for k, path in enumerate(floor_outputs(folder)):
+        try:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            names = book.sheet_names
+            t = time.perf_counter()
+            wb = FloorWorkbook(str(scratch / f"{k:05d}.xlsx"), {"constant_memory": True, "tmpdir": str(scratch)})
+            fl.write += time.perf_counter() - t
+            for index, name in enumerate(names):
+                sheet = book.get_sheet_by_index(index)
+                rows, start = sheet.to_python(), sheet.start   # untimed: this is reading kaohe's output
+                fl.cells_written += _non_empty(rows)
+                t = time.perf_counter()
+                ws = wb.add_worksheet(name)
+                _write_sheet(ws, start, rows)
+                wb.finish_sheet(ws)
+                fl.write += time.perf_counter() - t
+                del rows
+            _close(book)
+            t = time.perf_counter()
+            wb.close()
+            fl.write += time.perf_counter() - t
+        except Exception as exc:  # noqa: BLE001
+            fl.failures.append(f"下限写出失败 {path.name}：{type(exc).__name__}: {exc}")
+        fl.files_written += 1
+
+
+def measure_floor(folder: Path) -> Floor:
+    """The physical floor of one run's work: read every input cell, write every output cell (no timeout)."""
+    fl = Floor()
+    _floor_read(folder, fl)
+    with tempfile.TemporaryDirectory(prefix=f".floor-{folder.name}-", dir=folder.parent) as scratch:
+        _floor_write(folder, Path(scratch), fl)           # next to FOLDER: the same file system kaohe wrote to
+    return fl
+
+
+# ----------------------------------------------------------------------------- one N
+
 def bench_one(n: int, out: Path, repeat: int, seed: int, example_units: int) -> Row:
     example = n == example_units
     row = Row(units=n, example=example)
@@ -166,6 +364,7 @@ def bench_one(n: int, out: Path, repeat: int, seed: int, example_units: int) -> 
 
     stage_runs: dict[str, list[float]] = {}
     totals, clis, peaks, rerun_ingest, rerun_total = [], [], [], [], []
+    floor_reads, floor_writes = [], []
     for k in range(repeat):
         _say(f"units-{n}: 进程内运行 {k + 1}/{repeat} …")
         shutil.rmtree(folder / CACHE, ignore_errors=True)  # a full run reads every return
@@ -175,6 +374,12 @@ def bench_one(n: int, out: Path, repeat: int, seed: int, example_units: int) -> 
         for stage, sec in timings.items():
             stage_runs.setdefault(stage, []).append(sec)
         totals.append(total)
+        _say(f"units-{n}: 读写下限（calamine 读取 + xlsxwriter 写出）{k + 1}/{repeat} …")
+        fl = measure_floor(folder)        # right after the run: the same outputs, the same machine noise
+        floor_reads.append(fl.read)
+        floor_writes.append(fl.write)
+        row.cells_read, row.cells_written = fl.cells_read, fl.cells_written
+        row.failures += [f for f in fl.failures if f not in row.failures]
         _say(f"units-{n}: 重跑（报表均未改动）{k + 1}/{repeat} …")
         code, timings, total, msg = run_in_process(folder)
         if code != 0:
@@ -196,6 +401,8 @@ def bench_one(n: int, out: Path, repeat: int, seed: int, example_units: int) -> 
     row.peak_kib = max(peaks) if peaks else None
     row.rerun_ingest = statistics.median(rerun_ingest)
     row.rerun_total = statistics.median(rerun_total)
+    row.floor_read = statistics.median(floor_reads)
+    row.floor_write = statistics.median(floor_writes)
     return row
 
 
@@ -217,6 +424,15 @@ def _bytes(n: int) -> str:
 
 def _kib(k: int | None) -> str:
     return "—" if k is None else f"{k / 1024:.0f} MiB"
+
+
+def _cells(read: int | None, written: int | None) -> str:
+    """Exact counts with thousands separators: "512,345/1,454,321" (read/written)."""
+    return "—" if read is None or written is None else f"{read:,}/{written:,}"
+
+
+def _times(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}×"
 
 
 def machine_facts() -> list[str]:
@@ -255,6 +471,10 @@ def table(rows: list[Row]) -> str:
             _kib(r.peak_kib),
             _sec(r.rerun_ingest),
             _sec(r.rerun_total),
+            _sec(r.floor_read),
+            _sec(r.floor_write),
+            _cells(r.cells_read, r.cells_written),
+            _times(r.ratio),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -269,6 +489,11 @@ def report(rows: list[Row], repeat: int, seed: int) -> str:
     parts.append("合计(进程内) 为 run_assessment 整体耗时（含方案加载与发布输出）；"
                  "CLI 全程为 `python -m pipeline run` 子进程的墙钟时间（含解释器启动与导入）；"
                  "“重跑”为报表均未改动时再运行一次（各报表的读取结果取自上次运行的缓存，结果与全量读取逐字节相同）。")
+    parts.append("“下限”在每次进程内运行之后立即测量，为同样工作量的纯读写耗时："
+                 "下限：读取 = python-calamine 读出 input/ 下全部工作簿每个工作表的全部单元格；"
+                 "下限：写出 = xlsxwriter（constant_memory）把 kaohe 写出的各 .xlsx（含各单位文件夹）的非空单元格"
+                 "按原工作表、原位置写入新的 .xlsx（每个 kaohe 工作簿一个）；"
+                 "读写单元格 = 读取/写出的非空单元格数；倍数 = 合计(进程内) ÷（下限：读取 + 下限：写出）。")
     failures = [f for r in rows for f in r.failures]
     if failures:
         parts += ["", "**失败：**", *(f"- {f}" for f in failures)]

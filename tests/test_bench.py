@@ -27,6 +27,30 @@ def _seconds(cell: str) -> float:
     return float(cell[:-2])
 
 
+def _half_unit(cell: str) -> float:
+    """Half the last printed digit of a seconds cell ("0.012 s" -> 0.0005): its rounding error."""
+    text = cell[:-2]
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10 ** -decimals
+
+
+def _non_empty_cells_openpyxl(root: Path) -> tuple[int, int]:
+    """(workbooks, non-empty cells) of every .xlsx under `root`, counted with openpyxl (not calamine)."""
+    import openpyxl
+
+    books = cells = 0
+    for path in sorted(root.rglob("*.xlsx")):
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in wb.worksheets:
+                cells += sum(1 for row in ws.iter_rows(values_only=True)
+                             for v in row if v is not None and v != "")
+        finally:
+            wb.close()
+        books += 1
+    return books, cells
+
+
 def test_bench_25_units(tmp_path: Path, capsys) -> None:
     assert rb.main(["--units", "25", "--out", str(tmp_path)]) == 0
 
@@ -48,9 +72,48 @@ def test_bench_25_units(tmp_path: Path, capsys) -> None:
     if sys.platform.startswith("linux"):
         assert row["峰值内存"].endswith(" MiB") and int(row["峰值内存"].split()[0]) > 0
 
+    # the I/O floor, measured in the same run
+    read, write = _seconds(row["下限：读取"]), _seconds(row["下限：写出"])
+    assert read > 0 and write > 0
+    assert row["倍数"].endswith("×"), row["倍数"]
+    ratio = float(row["倍数"][:-1])
+    total = _seconds(row["合计(进程内)"])
+    dt, dr, dw = (_half_unit(row[c]) for c in ("合计(进程内)", "下限：读取", "下限：写出"))
+    lo = (total - dt) / (read + dr + write + dw)
+    hi = (total + dt) / (read - dr + write - dw)
+    assert lo - 0.05 <= ratio <= hi + 0.05, (ratio, total, read, write)  # 0.05: the ratio's own rounding
+    cells_read, cells_written = (int(x.replace(",", "")) for x in row["读写单元格"].split("/"))
+    assert cells_read > 0 and cells_written > 0
+
     folder = tmp_path / "units-25"
     assert (folder / "output" / "results.json").is_file()
     assert (folder / "templates").is_dir()
+    books, cells = _non_empty_cells_openpyxl((folder / "output").resolve())
+    assert books >= 25                    # the per-unit folder's workbooks are counted too
+    assert cells_written == cells
+    assert not list(tmp_path.glob(".floor-*"))   # the floor's scratch workbooks are removed
+
+
+def test_floor_workbook_names_checked_linearly(tmp_path: Path) -> None:
+    """The floor's xlsxwriter subclass still refuses duplicate names (case-insensitively), with a set."""
+    import pytest
+    import xlsxwriter.exceptions
+
+    wb = rb.FloorWorkbook(str(tmp_path / "a.xlsx"), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    for k in range(3):
+        ws = wb.add_worksheet(f"第{k:04d}乡镇")
+        ws.write_string(0, 0, "x")
+        wb.finish_sheet(ws)                 # its temp file closed; xlsxwriter reopens it when packaging
+    with pytest.raises(xlsxwriter.exceptions.DuplicateWorksheetName):
+        wb.add_worksheet("第0001乡镇")
+    wb.add_worksheet("Sheet")
+    with pytest.raises(xlsxwriter.exceptions.DuplicateWorksheetName):
+        wb.add_worksheet("SHEET")
+    with pytest.raises(xlsxwriter.exceptions.InvalidWorksheetName):
+        wb.add_worksheet("a/b")
+    wb.close()
+    _, cells = _non_empty_cells_openpyxl(tmp_path)
+    assert cells == 3
 
 
 def test_bench_failure_exits_nonzero(tmp_path: Path, monkeypatch) -> None:
