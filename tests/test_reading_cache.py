@@ -40,6 +40,7 @@ def test_a_rerun_reads_nothing_unchanged_and_gives_the_same_outputs(example, tmp
     assert first.returncode == 0 and reused(first) == 0
     cold = digests(example)
     assert len(list((example / CACHE_DIR).glob("*.pickle"))) == read_count(first) > 5
+    assert not list((example / CACHE_DIR).glob(".*.tmp"))  # every staged reading committed
     second = kaohe("run", example)
     assert second.returncode == 0
     assert reused(second) == read_count(first)
@@ -120,3 +121,19 @@ def test_a_changed_scheme_reads_every_return_again(example):
     config.write_text(config.read_text(encoding="utf-8").replace('below = "60%"', 'below = "59%"'), encoding="utf-8")
     res = kaohe("run", example)
     assert res.returncode == 0 and "未改动" not in res.stderr
+
+
+def test_a_staged_reading_counts_only_once_committed(tmp_path):
+    """Readers stage their readings; the parent commits those it accepted: one over its bounds never is cached."""
+    from pipeline.ingest import FileReading
+
+    reading = FileReading(kinds=["data"])
+    cache.stage(tmp_path, "k", reading)
+    assert cache.load(tmp_path, "k") is None
+    cache.prune(tmp_path, {"k"})  # a stopped reader's staged file is removed, even under a key still in use
+    assert not list((tmp_path / CACHE_DIR).iterdir())
+    cache.stage(tmp_path, "k", reading)
+    cache.commit(tmp_path, "k")
+    assert cache.load(tmp_path, "k") == reading
+    cache.commit(tmp_path, "other")  # nothing staged: nothing happens
+    assert [p.name for p in (tmp_path / CACHE_DIR).iterdir()] == ["k.pickle"]

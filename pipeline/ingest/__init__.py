@@ -374,12 +374,17 @@ def ingest(folder: Path, scheme: Scheme, progress: Progress | None = None) -> In
         result.files.append(info)
         todo.append((path, rel, info))
 
-    def job(path: Path, rel: str):
-        return lambda: read_return(path, rel, context)
-
     # a return unchanged since the last run (bytes, place, scheme, kaohe) is not parsed again (ingest/cache.py)
     fingerprint = hashlib.sha256(scheme.model_dump_json().encode("utf-8")).hexdigest()
     keys = [reading_cache.cache_key(t[2].sha256, t[1], fingerprint) for t in todo]
+
+    def job(path: Path, rel: str, key: str):
+        def read_and_stage():
+            got = read_return(path, rel, context)
+            reading_cache.stage(folder, key, got)  # pickled in the reader, beside the other reads; committed below
+            return got
+        return read_and_stage
+
     cached = [reading_cache.load(folder, k) for k in keys]
     fresh = [k for k, c in enumerate(cached) if c is None]
     if fresh:
@@ -390,7 +395,7 @@ def ingest(folder: Path, scheme: Scheme, progress: Progress | None = None) -> In
     for rel in result.cached:
         progress.step(rel)
     try:
-        got_fresh = bounded.run_all([job(*todo[k][:2]) for k in fresh], budgets, parallel=READERS,
+        got_fresh = bounded.run_all([job(*todo[k][:2], keys[k]) for k in fresh], budgets, parallel=READERS,
                                     started=lambda i: progress.step(todo[fresh[i]][1]))
     finally:
         progress.finish()
@@ -398,7 +403,7 @@ def ingest(folder: Path, scheme: Scheme, progress: Progress | None = None) -> In
     for k, got in zip(fresh, got_fresh):
         readings[k] = got
         if isinstance(got, FileReading):
-            reading_cache.store(folder, keys[k], got)
+            reading_cache.commit(folder, keys[k])
     reading_cache.prune(folder, set(keys))
     for (path, rel, info), got in zip(todo, readings):
         if isinstance(got, bounded.BoundExceeded):

@@ -84,16 +84,35 @@ def load(folder: Path, key: str):
     return reading if type(reading) is FileReading else None
 
 
-def store(folder: Path, key: str, reading) -> None:
-    """Keep a reading (best effort: a cache that cannot be written only costs the next run time)."""
+def stage(folder: Path, key: str, reading) -> None:
+    """Write a reading beside its place, not yet in it (best effort: a cache that cannot be written only costs the
+    next run time). Called in the reader that made the reading, so the pickling runs in parallel with the other
+    reads; `commit` puts it in place once the parent has the reading within its bounds."""
     directory = Path(folder) / CACHE_DIR
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / f".{key}.tmp"
-        tmp.write_bytes(pickle.dumps(reading, protocol=5))
-        os.replace(tmp, directory / f"{key}.pickle")
-    except (OSError, pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
+        _staged(directory, key).write_bytes(pickle.dumps(reading, protocol=5))
+    except (OSError, pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError, MemoryError):
         pass
+
+
+def commit(folder: Path, key: str) -> None:
+    """The staged reading of `key` becomes the cached one (nothing when none was staged)."""
+    directory = Path(folder) / CACHE_DIR
+    try:
+        os.replace(_staged(directory, key), directory / f"{key}.pickle")
+    except OSError:
+        pass
+
+
+def store(folder: Path, key: str, reading) -> None:
+    """Keep a reading: stage and commit in one."""
+    stage(folder, key, reading)
+    commit(folder, key)
+
+
+def _staged(directory: Path, key: str) -> Path:
+    return directory / f".{key}.tmp"
 
 
 def prune(folder: Path, keep: set[str]) -> None:
@@ -102,7 +121,8 @@ def prune(folder: Path, keep: set[str]) -> None:
     if not directory.is_dir():
         return
     for path in directory.iterdir():
-        if path.suffix in (".pickle", ".json") and path.stem not in keep:  # .json: FORMAT 1's files
+        staged = path.suffix == ".tmp"  # a reading staged by a reader that was stopped (over its bounds) or killed
+        if staged or path.suffix in (".pickle", ".json") and path.stem not in keep:  # .json: FORMAT 1's files
             try:
                 path.unlink()
             except OSError:
