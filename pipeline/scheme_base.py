@@ -18,7 +18,7 @@ NUMBER_LIMIT = 1e15  # |x| of any number: beyond it a double no longer holds eve
 INT_LIMIT = 1_000_000  # |n| of any integer (places, days, ranks, counts…), unless INT_RANGES says otherwise
 INT_RANGES = {"year": (1949, 2200), "publicity_days": (1, 365)}
 LIST_LIMIT = 1000  # items of any list or table (aliases, grades, prizes, rules, item weights…), except:
-LIST_LIMITS = {"units": 5000, "indicators": 2000, "categories": 2000}
+LIST_LIMITS = {"units": 50_000, "indicators": 2000, "categories": 2000}  # units: a province's villages (20,000–30,000)
 
 
 def _bad_char(text: str, long: bool) -> str | None:

@@ -163,9 +163,9 @@ def test_deep_nesting_is_refused_naming_line_and_key(tmp_path):
 def test_too_many_items_and_groups_are_refused_quickly():
     raw = copy.deepcopy(RAW)
     unit = raw["units"][0]
-    raw["units"] = [{**unit, "name": f"单位{i}", "aliases": []} for i in range(20_000)]
+    raw["units"] = [{**unit, "name": f"单位{i}", "aliases": []} for i in range(60_000)]
     t = time.perf_counter()
-    with pytest.raises(SchemeError, match=r"units：项数过多（20,000 项，上限 5,000）"):
+    with pytest.raises(SchemeError, match=r"units：项数过多（60,000 项，上限 50,000）"):
         parse_scheme(raw)
     raw["units"] = [{"name": f"单位{i}", "group": f"组{i}"} for i in range(150)]
     with pytest.raises(SchemeError, match=r"单位分组（group）有 150 个，上限 100"):
