@@ -417,10 +417,35 @@ def write_table(sheet: Sheet, row: int, columns: Sequence[Col], rows: Iterable[S
         sheet.key_labels = labels_[:sheet.key_cols]
     r = first
     wrapped = [c for c, column in enumerate(columns) if KINDS[column.kind.removeprefix(BOLD)][2] and column.cap]
+    ws, widths, st = sheet.ws, sheet.widths, sheet.st
+    kinds = [column.kind for column in columns]
+    formats = {False: [st.cell(k, False) for k in kinds], True: None}
+    width = widths.width
     for n, values in enumerate(rows):
         is_red = bool(red[n]) if red is not None else False
-        for c, (column, value) in enumerate(zip(columns, values)):
-            put(sheet, r, c, value, column.kind, is_red, column.cap)
+        if is_red and formats[True] is None:
+            formats[True] = [st.cell(k, True) for k in kinds]
+        fmts = formats[is_red]
+        for c, value in enumerate(values[:len(kinds)] if len(values) > len(kinds) else values):
+            # put(), inlined for the two commonest values (the header has set every column's cap already):
+            # a text, and a finite number
+            t = type(value)
+            if t is str:
+                ws._write_string(r, c, value, fmts[c])
+                seen = width.get(c, 0.0)
+                if 2 * len(value) > seen:
+                    width[c] = max(seen, text_width(value))
+                elif c not in width:
+                    width[c] = seen
+            elif (t is float or t is int) and math.isfinite(value):
+                ws._write_number(r, c, value, fmts[c])
+                shown = float(len(widths.display(value, kinds[c])))
+                if shown > width.get(c, 0.0):
+                    width[c] = shown
+                elif c not in width:
+                    width[c] = 0.0
+            else:
+                put(sheet, r, c, value, kinds[c], is_red, columns[c].cap)
         lines = max((wrapped_lines(values[c], columns[c].cap) for c in wrapped if c < len(values)), default=1)
         if lines > 1:  # two awards, a long note: the row grows (neither xlsxwriter nor LibreOffice does it)
             sheet.ws.set_row(r, LINE_PT * lines + 2)
