@@ -13,6 +13,8 @@ only (docs/decisions.md 49).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
 import select
@@ -109,6 +111,20 @@ def _answer(index: int, work: Callable) -> bytes:
     return len(data).to_bytes(8, "little") + data
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused while a reading's objects are built: a reading is hundreds of thousands
+    of new objects and no cycles, and each collection they trigger walks everything the process holds (a second
+    run in one process read 25 % slower)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _child(works: list[Callable], budgets: list[float], orders: int, answers: int, memory: int, parent: int) -> None:
     """In a forked reader: read work numbers from `orders`, run each within its own allowance, send each outcome to
     `answers`; exit without cleanup at end of orders (the parent kills a reader that ran out of memory).
@@ -194,7 +210,8 @@ class _Reader:
         size = int.from_bytes(self.received[:8], "little")
         if len(self.received) < 8 + size:
             return None
-        out = pickle.loads(bytes(self.received[8:8 + size]))
+        with collector_paused():
+            out = pickle.loads(bytes(self.received[8:8 + size]))
         del self.received[:8 + size]
         return out
 

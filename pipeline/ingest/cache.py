@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..issues import Issue
+from .bounded import collector_paused
 from .readmap import ColumnReading, SheetReading
 
 CACHE_DIR = Path(".kaohe") / "cache" / "readings"
@@ -77,7 +78,8 @@ def load(folder: Path, key: str):
         with path.open("rb") as fh:
             unpickler = _Unpickler(fh)
             unpickler.allowed = _types()
-            reading = unpickler.load()
+            with collector_paused():
+                reading = unpickler.load()
     except (OSError, EOFError, MemoryError, RecursionError, pickle.UnpicklingError, ValueError, TypeError, KeyError,
             AttributeError, IndexError, ImportError, UnicodeDecodeError):
         return None
